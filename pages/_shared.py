@@ -1,0 +1,211 @@
+"""Session-state helpers shared by every page.
+
+Everything a user loads or decides lives in ``st.session_state``, which belongs to
+one browser session: no other user can read it, and nothing here writes to disk.
+Only the built-in synthetic population is cached across sessions, because it
+is public, generated data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+
+import streamlit as st
+
+from privacy.datasets import Dataset, load_builtin
+from privacy.exceptions import InputError, PrivacyWarning
+from privacy.roles import ColumnRole
+from privacy.synthetic import DEFAULT_SEED, DEFAULT_YEAR
+
+DATASET_KEY = "dataset"
+ROLES_KEY = "roles"
+BUDGET_KEY = "privacy_budget"
+TOKEN_KEY = "token_key"
+
+
+def current_dataset() -> Dataset:
+    """Return the session's dataset, loading the synthetic default once."""
+    if DATASET_KEY not in st.session_state:
+        set_dataset(load_synthetic(DEFAULT_YEAR, DEFAULT_SEED, None))
+    return st.session_state[DATASET_KEY]
+
+
+def set_dataset(dataset: Dataset) -> None:
+    """Make ``dataset`` the session's data and reset roles derived from it."""
+    st.session_state[DATASET_KEY] = dataset
+    st.session_state[ROLES_KEY] = dict(dataset.roles)
+
+
+def current_roles() -> dict[str, ColumnRole]:
+    """Return the session's column roles (as edited on the data page)."""
+    current_dataset()
+    return st.session_state[ROLES_KEY]
+
+
+def set_roles(roles: dict[str, ColumnRole]) -> None:
+    """Replace the session's column roles."""
+    st.session_state[ROLES_KEY] = dict(roles)
+
+
+def privacy_budget():
+    """Return this session's privacy budget, created on first use."""
+    from privacy.dp import PrivacyBudget
+
+    if BUDGET_KEY not in st.session_state:
+        st.session_state[BUDGET_KEY] = PrivacyBudget()
+    return st.session_state[BUDGET_KEY]
+
+
+def token_key() -> tuple[bytes, bool]:
+    """Return the tokenization key and whether it is a random per-session key."""
+    from privacy.tokens import resolve_token_key
+
+    if TOKEN_KEY not in st.session_state:
+        st.session_state[TOKEN_KEY] = resolve_token_key(_secret_key())
+    return st.session_state[TOKEN_KEY]
+
+
+def _secret_key() -> str | None:
+    # Streamlit raises when no secrets file exists at all; that simply means
+    # no key was configured there.
+    try:
+        return st.secrets.get("token_key")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitAPIException):
+        return None
+    except Exception:
+        return None
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Show the library's input errors and privacy warnings on the page.
+
+    An :class:`InputError` becomes an ``st.error`` and stops the page: the
+    message already says what is wrong and how to fix it. Privacy warnings
+    raised inside the block become ``st.warning``.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PrivacyWarning)
+        try:
+            yield
+        except InputError as error:
+            st.error(str(error), icon="⚠️")
+            st.stop()
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, PrivacyWarning):
+                    st.warning(str(warning.message), icon="🔓")
+                else:
+                    # Not ours to render: hand it back to the normal machinery.
+                    warnings.warn_explicit(
+                        warning.message,
+                        warning.category,
+                        warning.filename,
+                        warning.lineno,
+                    )
+
+
+WORKSHOP_KEY = "workshop_mode"
+
+
+def workshop_mode() -> bool:
+    """Show the workshop switch and return whether records must stay hidden.
+
+    In workshop mode no page shows an individual record, only counts, rates and
+    risk figures, so the app can be projected in front of stakeholders.
+    """
+    return st.toggle(
+        "Workshop mode (hide individual records)",
+        key=WORKSHOP_KEY,
+        help="For sessions with stakeholders: pages show only aggregates.",
+    )
+
+
+def is_workshop_mode() -> bool:
+    """Whether the session is in workshop mode (records hidden)."""
+    return bool(st.session_state.get(WORKSHOP_KEY, False))
+
+
+@st.cache_data(show_spinner="Generating the synthetic population…", max_entries=8)
+def load_synthetic(year: str, seed: int, students: int | None) -> Dataset:
+    """Generate (once per parameter set) a synthetic population.
+
+    Cached across sessions: it is public, generated data and contains no upload.
+    """
+    return load_builtin("synthetic", year=year, seed=seed, students=students)
+
+
+def login_required_for_uploads() -> bool:
+    """Ask for sign-in before uploads when the operator requires it.
+
+    Sign-in is required when ``.streamlit/secrets.toml`` sets
+    ``require_login = true`` under ``[explorer]`` and configures Streamlit's
+    OpenID Connect login under ``[auth]``. Returns True when the page must stop
+    because the user is not signed in.
+    """
+    if not _explorer_setting("require_login", False):
+        return False
+    if st.user.is_logged_in:
+        st.caption(f"Signed in as {st.user.get('email', 'an authorised user')}.")
+        return False
+    st.warning(
+        "This deployment requires sign-in before real data can be uploaded.",
+        icon="🔒",
+    )
+    st.button("Sign in", on_click=st.login)
+    return True
+
+
+def _explorer_setting(name: str, default: object) -> object:
+    try:
+        return st.secrets.get("explorer", {}).get(name, default)
+    except Exception:
+        return default
+
+
+TIER_CONFIG_KEY = "tier_config"
+MEMO_KEY = "memo"
+MEMO_SIZE = 24
+
+
+def current_tier_config():
+    """Return the session's tier configuration (defaults on first use)."""
+    from privacy.config import TierConfig
+
+    if TIER_CONFIG_KEY not in st.session_state:
+        st.session_state[TIER_CONFIG_KEY] = TierConfig()
+    return st.session_state[TIER_CONFIG_KEY]
+
+
+def set_tier_config(config: object) -> None:
+    """Replace the session's tier configuration."""
+    st.session_state[TIER_CONFIG_KEY] = config
+
+
+def forget_widget_state(prefix: str) -> None:
+    """Drop widget values whose key starts with ``prefix``.
+
+    Used after loading a configuration, so that the widgets start again from
+    the loaded values instead of the ones the user last touched.
+    """
+    for key in [key for key in st.session_state if str(key).startswith(prefix)]:
+        del st.session_state[key]
+
+
+def session_memo(key: tuple, compute):
+    """Compute once per session and key; keep the most recent results.
+
+    Results derived from a user's data must not go into Streamlit's shared
+    caches, which every session can read. This memo lives in the session.
+    """
+    memo: dict = st.session_state.setdefault(MEMO_KEY, {})
+    if key in memo:
+        memo[key] = memo.pop(key)  # most recently used goes last
+        return memo[key]
+    value = compute()
+    memo[key] = value
+    while len(memo) > MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    return value

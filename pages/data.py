@@ -1,0 +1,142 @@
+"""Data: choose the table to explore and review each column's role."""
+
+import streamlit as st
+
+from pages._shared import (
+    current_dataset,
+    current_roles,
+    is_workshop_mode,
+    load_synthetic,
+    login_required_for_uploads,
+    set_dataset,
+    set_roles,
+    user_errors,
+)
+from privacy.datasets import BUILTIN_DATASETS, Dataset, load_builtin
+from privacy.loading import MAX_ROWS, MAX_UPLOAD_BYTES, read_upload
+from privacy.roles import ColumnRole, column_summary, infer_roles, validate_roles
+from privacy.synthetic import DEFAULT_SEED, DEFAULT_YEAR, SCHOOL_YEARS
+
+ROLE_LABELS = {
+    ColumnRole.DIRECT_IDENTIFIER: "direct identifier",
+    ColumnRole.QUASI_IDENTIFIER: "quasi-identifier",
+    ColumnRole.SENSITIVE: "sensitive",
+    ColumnRole.OTHER: "other",
+}
+LABEL_ROLES = {label: role for role, label in ROLE_LABELS.items()}
+
+st.title("Data")
+st.markdown(
+    "Choose the table to explore. Each column has a **role**: a *direct "
+    "identifier* names a student and is never released as is; a "
+    "*quasi-identifier* (birth date, ZIP, school, grade…) can be linked to "
+    "outside data; a *sensitive* field is what an attacker wants to learn; "
+    "*other* columns neither identify nor reveal."
+)
+
+SOURCES = {
+    "synthetic": "Synthetic BPS population",
+    "uci-student-mat": "UCI Student Performance (mathematics)",
+    "uci-student-por": "UCI Student Performance (Portuguese)",
+    "upload": "Upload your own file",
+}
+source = st.radio(
+    "Source", list(SOURCES), format_func=SOURCES.get, horizontal=True, key="source"
+)
+
+if source == "synthetic":
+    with st.form("synthetic"):
+        columns = st.columns(3)
+        year = columns[0].selectbox(
+            "School year", SCHOOL_YEARS, index=SCHOOL_YEARS.index(DEFAULT_YEAR)
+        )
+        seed = columns[1].number_input("Seed", min_value=0, value=DEFAULT_SEED)
+        students = columns[2].number_input(
+            "Students (0 = the whole district)", min_value=0, value=0, step=1000
+        )
+        if st.form_submit_button("Use this population"):
+            with user_errors():
+                set_dataset(load_synthetic(year, int(seed), int(students) or None))
+elif source == "upload":
+    st.caption(
+        f"CSV (comma, semicolon or tab), Excel (.xlsx) or Parquet; at most "
+        f"{MAX_UPLOAD_BYTES // 1_000_000} MB and {MAX_ROWS:,} rows. The file is read "
+        "in memory for this session only and never written to disk."
+    )
+    if login_required_for_uploads():
+        st.stop()
+    upload = st.file_uploader(
+        "Student-level file", type=["csv", "txt", "tsv", "xlsx", "parquet"]
+    )
+    if upload is not None and st.session_state.get("upload_id") != upload.file_id:
+        with user_errors():
+            loaded = read_upload(upload.name, upload.getvalue())
+            set_dataset(
+                Dataset(
+                    name=f"Upload: {upload.name}",
+                    table=loaded.table,
+                    roles=infer_roles(loaded.table),
+                    source="Uploaded by you; kept in this session only.",
+                    kind="upload",
+                    notes=loaded.notes,
+                )
+            )
+            st.session_state["upload_id"] = upload.file_id
+            st.session_state["upload_mixed"] = loaded.mixed_type_columns
+    for column, values in st.session_state.get("upload_mixed", {}).items():
+        st.warning(
+            f"Column {column!r} mixes numbers and text (for example "
+            f"{', '.join(map(repr, values))}); it is kept as text.",
+            icon="⚠️",
+        )
+else:
+    if st.button(f"Use {SOURCES[source]}"):
+        with user_errors():
+            set_dataset(load_builtin(source))
+    st.caption(BUILTIN_DATASETS[source])
+
+dataset = current_dataset()
+st.subheader(dataset.name)
+st.caption(dataset.source)
+for note in dataset.notes:
+    st.info(note, icon="ℹ️")
+
+table = dataset.table
+metrics = st.columns(3)
+metrics[0].metric("Rows", f"{len(table):,}")
+metrics[1].metric("Columns", table.shape[1])
+metrics[2].metric("Missing cells", f"{int(table.isna().sum().sum()):,}")
+
+st.markdown("#### Columns and their roles")
+roles = current_roles()
+summary = column_summary(table)
+summary.insert(1, "role", [ROLE_LABELS[roles[name]] for name in summary["column"]])
+edited = st.data_editor(
+    summary,
+    hide_index=True,
+    width="stretch",
+    disabled=[name for name in summary.columns if name != "role"],
+    column_config={
+        "role": st.column_config.SelectboxColumn(
+            "role", options=list(LABEL_ROLES), required=True
+        )
+    },
+    key=f"roles_editor::{dataset.name}",
+)
+with user_errors():
+    set_roles(
+        validate_roles(
+            table,
+            {
+                name: LABEL_ROLES[label]
+                for name, label in zip(edited["column"], edited["role"], strict=True)
+            },
+        )
+    )
+
+st.markdown("#### Rows")
+if is_workshop_mode():
+    st.info("Workshop mode is on: individual records are hidden.", icon="🙈")
+else:
+    st.dataframe(table.head(200), width="stretch", hide_index=True)
+    st.caption(f"The first {min(200, len(table))} of {len(table):,} rows.")

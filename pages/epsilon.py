@@ -1,0 +1,364 @@
+"""Choosing epsilon: what it means for a student, what it costs in accuracy.
+
+The page reads widgets, calls ``privacy.dp`` and renders. Every release is
+made once, when its button is pressed, and kept in ``st.session_state``:
+moving another widget, switching pages or downloading shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from pages._shared import current_dataset, current_roles, privacy_budget, session_memo
+from privacy.dp import (
+    MECHANISMS,
+    POSTPROCESSING_STEPS,
+    ErrorRequirement,
+    count_error,
+    declared_cell_counts,
+    deployments_table,
+    dp_count_table,
+    dp_rate_table,
+    epsilon_figure,
+    epsilon_sweep,
+    plain_language_risk,
+    smallest_epsilon,
+    tradeoff_curves,
+    validate_epsilon,
+)
+from privacy.exceptions import InputError, PrivacyWarning
+from privacy.roles import ColumnRole
+
+RELEASE_KEY = "epsilon_release"
+SWEEP_SEED_KEY = "epsilon_sweep_seed"
+SWEEP_EPSILONS = np.logspace(-2, np.log10(20), 50)
+MAX_CATEGORIES = 150
+
+
+@contextlib.contextmanager
+def errors_in_place() -> Iterator[None]:
+    """Show an input error where it happened and let the rest of the page run."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PrivacyWarning)
+        try:
+            yield
+        except InputError as error:
+            st.error(str(error), icon="⚠️")
+    for warning in caught:
+        if issubclass(warning.category, PrivacyWarning):
+            st.warning(str(warning.message), icon="🔓")
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
+def parse_categories(text: str) -> list[str]:
+    """One category per line; blank lines ignored."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+st.title("Choosing epsilon")
+st.markdown(
+    "Differential privacy adds random noise to every published number. "
+    "**Epsilon (ε)** sets how much: a small ε means more noise, so numbers are "
+    "less exact but say almost nothing about any one student; a large ε means "
+    "exact-looking numbers that say more. Every release from the same students "
+    "spends part of one budget for this session."
+)
+
+dataset = current_dataset()
+table = dataset.table
+budget = privacy_budget()
+
+# --- What one epsilon means --------------------------------------------------
+st.header("What an ε means for a student")
+left, right = st.columns(2)
+epsilon = left.number_input(
+    "ε to look at", value=1.0, step=0.1, format="%.3f", key="epsilon_value"
+)
+prior = right.slider(
+    "How sure an attacker is beforehand that a student is in a group",
+    min_value=0.01,
+    max_value=0.99,
+    value=0.1,
+    key="epsilon_prior",
+)
+with errors_in_place():
+    validate_epsilon(epsilon)
+    risk = plain_language_risk(epsilon, prior)
+    error = count_error(epsilon)
+    columns = st.columns(4)
+    columns[0].metric(
+        "Attacker's certainty after, at most", f"{risk.posterior_risk:.0%}"
+    )
+    columns[1].metric(
+        "Membership test advantage, at most", f"{risk.membership_advantage:.0%}"
+    )
+    columns[2].metric("Typical error of a count", f"±{error.mean_absolute_error:.2g}")
+    columns[3].metric("95% of counts within", f"±{error.interval_half_width:.2g}")
+    st.markdown(risk.summary)
+
+    # --- Utility and risk against epsilon -------------------------------------
+    st.header("Accuracy and risk across ε")
+    curves = tradeoff_curves(SWEEP_EPSILONS, prior=prior)
+    st.plotly_chart(
+        epsilon_figure(curves, deployments_table(), epsilon),
+        width="stretch",
+        key="epsilon_chart",
+    )
+    with st.expander("Published deployments marked on the chart"):
+        st.dataframe(deployments_table().drop(columns="label"), hide_index=True)
+        st.caption(
+            "Apple's values are local differential privacy (each device adds "
+            "noise before sending, per day): not directly comparable with noise "
+            "added once to totals, as here."
+        )
+
+# --- The inverse question -----------------------------------------------------
+st.header("The smallest ε for the accuracy you need")
+st.markdown(
+    "State, per statistic, how far off a published number may be and how "
+    "often; the explorer finds the smallest total ε that meets every line."
+)
+with st.form("epsilon_solver"):
+    requirements = st.data_editor(
+        pd.DataFrame(
+            {
+                "statistic": ["students by school", "chronic-absence rate by school"],
+                "kind": ["count", "rate"],
+                "tolerance": [5.0, 0.02],
+                "confidence": [0.9, 0.9],
+                "smallest_denominator": [np.nan, 100.0],
+                "denominator": ["public", "public"],
+            }
+        ),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "kind": st.column_config.SelectboxColumn(options=["count", "rate"]),
+            "denominator": st.column_config.SelectboxColumn(
+                options=["public", "noisy"]
+            ),
+            "tolerance": st.column_config.NumberColumn(
+                help="Students for counts; a proportion for rates (0.02 = 2 points)."
+            ),
+            "confidence": st.column_config.NumberColumn(
+                help="How often each value must be within it (0.9 = 9 in 10)."
+            ),
+        },
+        key="epsilon_requirements",
+    )
+    max_epsilon = st.number_input(
+        "Largest total ε you accept", value=10.0, step=0.5, key="epsilon_max"
+    )
+    solve = st.form_submit_button("Find the smallest ε")
+if solve:
+    with errors_in_place():
+        plan = smallest_epsilon(
+            [
+                ErrorRequirement(
+                    statistic=str(row.statistic),
+                    kind=str(row.kind),
+                    tolerance=float(row.tolerance),
+                    confidence=float(row.confidence),
+                    smallest_denominator=(
+                        None
+                        if pd.isna(row.smallest_denominator)
+                        else float(row.smallest_denominator)
+                    ),
+                    denominator=str(row.denominator),
+                )
+                for row in requirements.itertuples(index=False)
+            ],
+            max_epsilon=max_epsilon,
+        )
+        (st.success if plan.feasible else st.error)(plan.message)
+        st.dataframe(
+            pd.DataFrame(plan.split, columns=["statistic", "ε needed"]),
+            hide_index=True,
+        )
+
+# --- The session budget ---------------------------------------------------------
+st.header("This session's budget")
+spent, remaining, releases = st.columns(3)
+spent.metric("Spent", f"{budget.spent:g}")
+remaining.metric("Left", f"{budget.remaining:g}", help=f"of a cap of {budget.cap:g}")
+releases.metric("Releases", len(budget.ledger))
+if budget.ledger:
+    st.dataframe(
+        pd.DataFrame(
+            [(entry.description, entry.epsilon) for entry in budget.ledger],
+            columns=["release", "ε"],
+        ),
+        hide_index=True,
+    )
+
+# --- Make a release ----------------------------------------------------------------
+st.header("Make a release")
+roles = current_roles()
+dimension_choices = [
+    column
+    for column in table.columns
+    if roles.get(column) != ColumnRole.DIRECT_IDENTIFIER
+    and table[column].dtype == object
+    and table[column].nunique() <= MAX_CATEGORIES
+]
+yes_no_columns = [column for column in table.columns if table[column].dtype == bool]
+kind = st.radio(
+    "What to release", ["counts", "rates"], horizontal=True, key="epsilon_kind"
+)
+dimensions = st.multiselect(
+    "Broken down by",
+    dimension_choices,
+    default=[column for column in ("school",) if column in dimension_choices]
+    or dimension_choices[:1],
+    key="epsilon_dimensions",
+)
+indicator = None
+if kind == "rates":
+    indicator = st.selectbox("Rate of", yes_no_columns, key="epsilon_indicator")
+st.caption(
+    "Declare every category from a public source (e.g. DESE's list of schools), "
+    "not from the data: a category that exists only because a student has it "
+    "would reveal that student. Built-in public data starts from its own lists."
+)
+categories = {}
+for dimension in dimensions:
+    prefill = (
+        "\n".join(sorted(map(str, table[dimension].dropna().unique())))
+        if dataset.kind != "upload"
+        else ""
+    )
+    categories[dimension] = parse_categories(
+        st.text_area(
+            f"Categories of {dimension} (one per line)",
+            value=prefill,
+            key=f"epsilon_categories_{dimension}",
+        )
+    )
+with st.expander("Noise and post-processing"):
+    mechanism = st.radio(
+        "Noise",
+        MECHANISMS,
+        format_func={"laplace": "Laplace", "geometric": "two-sided geometric"}.get,
+        horizontal=True,
+        key="epsilon_mechanism",
+        disabled=kind == "rates",
+    )
+    postprocess = st.multiselect(
+        "After the noise (spends no budget)",
+        POSTPROCESSING_STEPS,
+        default=list(POSTPROCESSING_STEPS),
+        format_func={"clamp": "set negative counts to 0", "round": "round"}.get,
+        key="epsilon_postprocess",
+        disabled=kind == "rates",
+    )
+    consistent_total = st.checkbox(
+        "Make cells add up to a noisy total (ε/2 for the total, ε/2 for the cells)",
+        key="epsilon_consistent_total",
+        disabled=kind == "rates",
+    )
+release_epsilon = st.number_input(
+    "ε for this release",
+    value=0.1,
+    step=0.05,
+    format="%.3f",
+    key="epsilon_release_value",
+)
+with errors_in_place():
+    validate_epsilon(release_epsilon)
+    halved = kind == "rates" or consistent_total
+    expected = count_error(release_epsilon / (2 if halved else 1))
+    st.caption(
+        f"Before spending: each count will be off by about "
+        f"{expected.mean_absolute_error:.2g} students, and within "
+        f"±{expected.interval_half_width:.2g} 19 times in 20"
+        + (" (each count gets ε/2)." if halved else ".")
+    )
+    if dimensions and all(categories.values()):
+        sweep_seed = st.session_state.get(SWEEP_SEED_KEY, 0)
+        cells = tuple((d, tuple(categories[d])) for d in dimensions)
+        sweep = session_memo(
+            ("epsilon_sweep", dataset.name, len(table), cells, sweep_seed),
+            lambda: epsilon_sweep(
+                SWEEP_EPSILONS,
+                declared_cell_counts(table, dimensions, categories),
+                200,
+                random_state=sweep_seed,
+            ),
+        )
+        with st.expander("Simulated error on this table across ε"):
+            st.plotly_chart(
+                epsilon_figure(
+                    tradeoff_curves(SWEEP_EPSILONS, prior=prior, sweep=sweep),
+                    deployments_table(),
+                    release_epsilon,
+                ),
+                width="stretch",
+                key="epsilon_sweep_chart",
+            )
+            if st.button("Simulate again", key="epsilon_resimulate"):
+                st.session_state[SWEEP_SEED_KEY] = sweep_seed + 1
+                st.rerun()
+
+make, again = st.columns(2)
+make_release = make.button("Make the release", type="primary", key="epsilon_make")
+draw_again = again.button(
+    "Draw again (spends ε again)",
+    disabled=RELEASE_KEY not in st.session_state,
+    key="epsilon_draw_again",
+)
+if make_release or draw_again:
+    with errors_in_place():
+        if kind == "rates":
+            release = dp_rate_table(
+                table,
+                dimensions,
+                categories,
+                indicator,
+                release_epsilon,
+                budget=budget,
+            )
+        else:
+            release = dp_count_table(
+                table,
+                dimensions,
+                categories,
+                release_epsilon,
+                budget=budget,
+                postprocess=postprocess,
+                consistent_total=consistent_total,
+                mechanism=mechanism,
+            )
+        st.session_state[RELEASE_KEY] = release
+        st.rerun()
+
+release = st.session_state.get(RELEASE_KEY)
+if release is not None:
+    released = release.counts if hasattr(release, "counts") else release.rates
+    st.subheader("The released numbers")
+    st.dataframe(released, hide_index=True)
+    st.markdown(
+        f"ε = {release.epsilon:g}; {release.mechanism}.  \n"
+        f"After the noise: {'; '.join(release.postprocessing) or 'nothing'}."
+    )
+    if release.outside_declared:
+        st.info(
+            f"{release.outside_declared:,} records had a value outside the "
+            "declared categories and are in no cell."
+        )
+    st.download_button(
+        "Download the release (CSV)",
+        released.to_csv(index=False).encode("utf-8"),
+        file_name="dp_release.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="epsilon_download",
+    )

@@ -1,0 +1,121 @@
+"""Export and reload: keep the decision and apply it again later."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from pages._shared import (
+    current_dataset,
+    current_roles,
+    current_tier_config,
+    forget_widget_state,
+    session_memo,
+    set_dataset,
+    set_roles,
+    set_tier_config,
+    token_key,
+    user_errors,
+)
+from privacy.config import (
+    ConfigDocument,
+    config_from_json,
+    config_to_json,
+    table_fingerprint,
+)
+from privacy.datasets import load_builtin
+from privacy.roles import ColumnRole, columns_with_role, validate_roles
+from privacy.tiers import decision_record, evaluate_tier
+from privacy.workload import default_workload
+
+st.title("Export and reload")
+st.markdown(
+    "Download the configuration to apply the same decision again, here or from "
+    "the command line. It records the tier, its parameters, the column roles and "
+    "a fingerprint of the data (SHA-256 and row count). It never holds a data "
+    "value or the tokenization key."
+)
+
+dataset = current_dataset()
+roles = current_roles()
+config = current_tier_config()
+fingerprint = session_memo(
+    ("fingerprint", id(dataset.table)), lambda: table_fingerprint(dataset.table)
+)
+document = ConfigDocument(
+    tier=config,
+    roles=roles,
+    origin=dict(dataset.origin),
+    input_name=dataset.name,
+    input_rows=len(dataset.table),
+    input_sha256=fingerprint,
+)
+
+st.subheader("This session's decision")
+text = config_to_json(document)
+st.code(text, language="json")
+st.download_button(
+    "Download the configuration (JSON)",
+    text,
+    file_name="tradeoff-configuration.json",
+    mime="application/json",
+    type="primary",
+)
+
+with user_errors():
+    key, _ = token_key()
+    workload = default_workload(
+        dataset.table,
+        columns_with_role(roles, ColumnRole.QUASI_IDENTIFIER),
+        columns_with_role(roles, ColumnRole.SENSITIVE),
+        outcome=config.indicator,
+    )
+    result = session_memo(
+        ("evaluate", id(dataset.table), repr(config), repr(sorted(roles.items()))),
+        lambda: evaluate_tier(
+            dataset.table, roles, config, token_key=key, workload=workload
+        ),
+    )
+record = decision_record(
+    result, dataset_name=dataset.name, when=datetime.now(UTC), fingerprint=fingerprint
+)
+with st.expander("One-page record of the decision"):
+    st.markdown(record)
+st.download_button(
+    "Download the decision record (Markdown)",
+    record,
+    file_name="decision-record.md",
+    mime="text/markdown",
+)
+
+st.subheader("Load a configuration")
+upload = st.file_uploader("Configuration file (JSON)", type=["json"])
+if upload is not None and st.session_state.get("applied_config") != upload.file_id:
+    with user_errors():
+        loaded = config_from_json(upload.getvalue())
+        if loaded.origin.get("builtin"):
+            origin = dict(loaded.origin)
+            target = load_builtin(origin.pop("builtin"), **origin)
+            set_dataset(target)
+        else:
+            target = dataset
+        same_rows = len(target.table) == loaded.input_rows
+        same_data = same_rows and table_fingerprint(target.table) == loaded.input_sha256
+        set_roles(validate_roles(target.table, loaded.roles))
+        set_tier_config(loaded.tier)
+        forget_widget_state("cfg_")
+        st.session_state["applied_config"] = upload.file_id
+    if same_data:
+        st.success(
+            f"Configuration applied: tier {loaded.tier.tier} on {target.name} (the "
+            "same data: fingerprint matches).",
+            icon="✅",
+        )
+    else:
+        st.warning(
+            f"Configuration applied, but it was made on other data "
+            f"({loaded.input_rows:,} rows, fingerprint "
+            f"{loaded.input_sha256[:12]}…) than the data loaded now "
+            f"({len(target.table):,} rows). Load the same file on the Data page "
+            "to reproduce the same figures.",
+            icon="⚠️",
+        )

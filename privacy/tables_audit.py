@@ -1,0 +1,817 @@
+"""The attacker's audit of a published table: what can be derived from it.
+
+A published table is a set of cells (interior cells and the margins beside
+them) tied together by additive relations: each margin equals the sum of the
+cells it covers. When some cells are withheld, an attacker who reads every
+published number can still bound each withheld cell by solving two linear
+programs: minimize it, then maximize it, subject to
+
+- the additive relations between cells and margins,
+- the published values (exact, or within the rounding interval when values
+  are rounded to a base),
+- nonnegativity of every count, and a count of students with an attribute
+  never exceeding the count of students in the cell,
+- any lower bound the attacker knows for withheld cells (e.g. 1 when the
+  publisher's rule always prints zeros, so a blank cannot hide a zero).
+
+The attacker is *not* told which blanks are primary (below the minimum) and
+which are complementary: both are printed the same way. The solutions are the
+linear relaxation rounded inward to whole students; for two-way tables this
+is exactly what an integer attacker gets (their relations form a totally
+unimodular matrix), for three-way tables the integer interval can be narrower.
+
+A withheld cell is *exposed* when its interval is narrower than the
+protection level (:class:`ProtectionLevel`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+from privacy.exceptions import InputError, InternalError
+
+__all__ = [
+    "DEFAULT_PROTECTION",
+    "AuditResult",
+    "ProtectionLevel",
+    "TableConstraints",
+    "audit_table",
+]
+
+# Tolerance for reading linear-program optima as whole students.
+_INTEGER_TOLERANCE = 1e-6
+
+#: Programs of one target each that one component may use (two per target
+#: would be exact; see :func:`_solve_component` for what happens beyond).
+MAX_PROGRAMS_PER_COMPONENT = 600
+
+# Aggregate programs (all pending targets up, then down) tried per component.
+_AGGREGATE_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class TableConstraints:
+    """Additive relations of a table: ``cell[total] = sum(cell[parts])``.
+
+    Parameters
+    ----------
+    totals : tuple of int
+        Row position (in the long table) of each relation's total.
+    parts : tuple of tuple of int
+        Row positions of the cells that add up to that total.
+
+    Examples
+    --------
+    >>> relations = TableConstraints(totals=(2,), parts=((0, 1),))
+    >>> relations.matrix(3).toarray()
+    array([[ 1.,  1., -1.]])
+    """
+
+    totals: tuple[int, ...]
+    parts: tuple[tuple[int, ...], ...]
+
+    def __post_init__(self) -> None:
+        """Check that every total has its parts."""
+        if len(self.totals) != len(self.parts):
+            raise InternalError(
+                f"{len(self.totals)} totals but {len(self.parts)} lists of parts."
+            )
+
+    def __len__(self) -> int:
+        """Return the number of relations."""
+        return len(self.totals)
+
+    def matrix(self, n_cells: int) -> sparse.csr_matrix:
+        """Return the relations as a sparse matrix ``A`` with ``A @ cells = 0``.
+
+        Parameters
+        ----------
+        n_cells : int
+            Number of cells in the long table.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix
+            One row per relation: +1 on each part, -1 on the total.
+        """
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        for relation, (total, parts) in enumerate(
+            zip(self.totals, self.parts, strict=True)
+        ):
+            rows.extend([relation] * (len(parts) + 1))
+            columns.extend([*parts, total])
+            values.extend([1.0] * len(parts) + [-1.0])
+        return sparse.csr_matrix(
+            (values, (rows, columns)), shape=(len(self.totals), n_cells)
+        )
+
+
+@dataclass(frozen=True)
+class ProtectionLevel:
+    """How wide the attacker's interval for a withheld cell must be.
+
+    A withheld cell with true value ``x`` is protected when the attacker's
+    interval ``[lower, upper]`` has ``upper - lower >= max(min_width,
+    min_share * x)``. The default (3 students, or half the cell's value,
+    whichever is larger) means a blank hiding 2 students must leave at least
+    four values possible, e.g. 1 to 4, and a blank hiding 8 students at
+    least 4 either way combined.
+
+    Parameters
+    ----------
+    min_width : float
+        Smallest acceptable width, in students. 0 only forbids exact recovery
+        if ``min_share`` is also 0; use at least 1.
+    min_share : float
+        Smallest acceptable width as a share of the cell's true value.
+
+    Examples
+    --------
+    >>> ProtectionLevel(min_width=3, min_share=0.5).required_width(8)
+    4.0
+    """
+
+    min_width: float = 3.0
+    min_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        """Validate the two parameters."""
+        if not (math.isfinite(self.min_width) and self.min_width >= 1):
+            raise InputError(
+                f"The protection width must be at least 1 student; got "
+                f"{self.min_width!r}. Choose a width such as 3."
+            )
+        if not (math.isfinite(self.min_share) and 0 <= self.min_share <= 10):
+            raise InputError(
+                f"The protection share must be between 0 and 10 (0% to 1000% of "
+                f"the cell); got {self.min_share!r}. Choose a share such as 0.5."
+            )
+
+    def required_width(self, value: float) -> float:
+        """Return the width the attacker's interval needs for a cell of ``value``.
+
+        Parameters
+        ----------
+        value : float
+            The cell's true value (or, when unknown, the most demanding value
+            the attacker cannot rule out).
+
+        Returns
+        -------
+        float
+            ``max(min_width, min_share * value)``.
+        """
+        return float(max(self.min_width, self.min_share * value))
+
+
+DEFAULT_PROTECTION = ProtectionLevel()
+
+
+@dataclass(frozen=True, eq=False)
+class AuditResult:
+    """What an attacker can derive about each withheld cell.
+
+    Attributes
+    ----------
+    intervals : pandas.DataFrame
+        One row per withheld cell and measure: ``cell`` (row position in the
+        long table), ``measure`` (``"count"`` or ``"numerator"``), ``lower``
+        and ``upper`` (whole students; ``upper`` may be ``inf``), ``width``,
+        ``required_width``, ``exact`` (False when a very large component
+        was only solved in part: the attacker's interval then contains the
+        one shown, so the width shown is a floor), ``sensitive`` (whether
+        the cell must be protected) and ``exposed`` (sensitive and narrower
+        than required).
+    protection : ProtectionLevel
+        The protection level the audit checked against.
+    """
+
+    intervals: pd.DataFrame
+    protection: ProtectionLevel
+
+    @property
+    def exposed_cells(self) -> int:
+        """Return the number of exposed withheld cells."""
+        return int(self.intervals["exposed"].sum())
+
+    @property
+    def passed(self) -> bool:
+        """Return whether no withheld cell is exposed."""
+        return self.exposed_cells == 0
+
+
+@dataclass(frozen=True, eq=False)
+class _System:
+    """A linear system over one measure (or two, coupled) of a table.
+
+    ``lower``/``upper`` are the attacker's bounds before using the relations;
+    a cell with ``lower == upper`` is published exactly.
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    equalities: sparse.csr_matrix
+    inequalities: sparse.csr_matrix
+
+
+def _solve_intervals(
+    system: _System,
+    targets: np.ndarray,
+    cache: dict | None = None,
+    *,
+    truth: np.ndarray | None = None,
+    required: np.ndarray | None = None,
+    max_programs: int = MAX_PROGRAMS_PER_COMPONENT,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the attacker's bounds for every variable, and which are exact.
+
+    Variables fixed by their bounds are folded into the right-hand sides; the
+    free ones are split into connected components, solved one by one (see
+    :func:`_solve_component`). ``cache`` maps a component (its free
+    variables and targets) to solved bounds, so an unchanged component is
+    not solved again.
+
+    With ``truth`` (a feasible point: the true table) and ``required``
+    (widths per variable), a target stops being solved as soon as it is
+    shown to be at least as wide as required: its bounds are then not exact.
+    Complementary suppression uses this to find exposed cells quickly.
+    """
+    lower = system.lower.astype(float)
+    upper = system.upper.astype(float)
+    free = lower < upper
+    result_lower = lower.copy()
+    result_upper = upper.copy()
+    exact = np.ones(len(lower), dtype=bool)
+    if not free.any():
+        return result_lower, result_upper, exact
+
+    # Fold the exactly known variables into the right-hand sides.
+    fixed_values = np.where(free, 0.0, lower)
+    equalities = system.equalities
+    equality_rhs = -(equalities @ fixed_values)
+    inequalities = system.inequalities
+    inequality_rhs = -(inequalities @ fixed_values)
+    free_index = np.flatnonzero(free)
+    equalities = equalities[:, free_index].tocsr()
+    inequalities = inequalities[:, free_index].tocsr()
+    equality_rows = np.flatnonzero(equalities.getnnz(axis=1) > 0)
+    inequality_rows = np.flatnonzero(inequalities.getnnz(axis=1) > 0)
+    equalities = equalities[equality_rows]
+    equality_rhs = equality_rhs[equality_rows]
+    inequalities = inequalities[inequality_rows]
+    inequality_rhs = inequality_rhs[inequality_rows]
+
+    # Components: free variables linked by sharing a relation.
+    stacked = sparse.vstack([equalities, inequalities]).tocsr()
+    stacked.data = np.ones_like(stacked.data)
+    links = (stacked.T @ stacked).tocsr()
+    _, labels = connected_components(links, directed=False)
+
+    target_free = targets[free_index]
+    for component in np.unique(labels[target_free]):
+        members = np.flatnonzero(labels == component)
+        key = (tuple(free_index[members]), tuple(target_free[members]))
+        if cache is not None and key in cache:
+            solved = cache[key]
+        else:
+            solved = _solve_component(
+                _Problem.restricted(
+                    members,
+                    equalities,
+                    equality_rhs,
+                    inequalities,
+                    inequality_rhs,
+                    lower[free_index[members]],
+                    upper[free_index[members]],
+                ),
+                target_free[members],
+                truth=None if truth is None else truth[free_index[members]],
+                required=None if required is None else required[free_index[members]],
+                max_programs=max_programs,
+            )
+            if cache is not None:
+                cache[key] = solved
+        result_lower[free_index[members]] = solved[0]
+        result_upper[free_index[members]] = solved[1]
+        exact[free_index[members]] = solved[2]
+    return result_lower, result_upper, exact
+
+
+def _solve_component(
+    problem: _Problem,
+    member_targets: np.ndarray,
+    *,
+    truth: np.ndarray | None = None,
+    required: np.ndarray | None = None,
+    max_programs: int = MAX_PROGRAMS_PER_COMPONENT,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Minimize and maximize each target of one component.
+
+    Two linear programs per target are exact but slow on large components,
+    so the work is cut three ways:
+
+    1. bound propagation gives bounds every solution obeys, and a solution
+       found on the way that reaches one proves it optimal;
+    2. a few aggregate programs push all pending targets up (or down) at
+       once, each solution a witness for many targets;
+    3. only the targets still pending get their own programs, at most
+       ``max_programs`` of them; beyond that a target keeps the interval its
+       witnesses span, which the attacker's interval contains, and is marked
+       not exact.
+    """
+    size = len(member_targets)
+    implied_lower, implied_upper = _propagate_bounds(problem)
+    targets = np.flatnonzero(member_targets)
+    best_lower = np.full(size, math.inf)
+    best_upper = np.full(size, -math.inf)
+    settled_lower = ~member_targets.copy()
+    settled_upper = ~member_targets.copy()
+
+    def witness(point: np.ndarray) -> None:
+        """Record a feasible point and settle the bounds it reaches."""
+        np.minimum(best_lower, point, out=best_lower)
+        np.maximum(best_upper, point, out=best_upper)
+        settled_lower[best_lower <= implied_lower + _INTEGER_TOLERANCE] = True
+        settled_upper[best_upper >= implied_upper - _INTEGER_TOLERANCE] = True
+
+    def pending(settled: np.ndarray) -> np.ndarray:
+        """Targets whose bound is still open (and, if asked, not wide enough)."""
+        open_targets = member_targets & ~settled
+        if required is not None:
+            open_targets &= best_upper - best_lower < required
+        return np.flatnonzero(open_targets)
+
+    if truth is not None:
+        witness(truth)
+
+    for _round in range(_AGGREGATE_ROUNDS):
+        progress = False
+        for sign, settled in ((1.0, settled_lower), (-1.0, settled_upper)):
+            open_targets = pending(settled)
+            # Unbounded targets would make the aggregate unbounded too.
+            open_targets = open_targets[np.isfinite(implied_upper[open_targets])]
+            if not len(open_targets):
+                continue
+            before = len(open_targets)
+            objective = np.zeros(size)
+            objective[open_targets] = sign
+            status, _, point = problem.optimize(objective)
+            if status == 0:
+                witness(point)
+            progress |= len(pending(settled)) < before
+        if not progress:
+            break
+
+    programs = 0
+    for position in targets:
+        for sign, settled in ((1.0, settled_lower), (-1.0, settled_upper)):
+            if not _is_pending(
+                position, settled, member_targets, best_lower, best_upper, required
+            ):
+                continue
+            if programs >= max_programs:
+                continue
+            programs += 1
+            objective = np.zeros(size)
+            objective[position] = sign
+            status, optimum, point = problem.optimize(objective)
+            if status == 3:
+                best_upper[position] = math.inf
+                settled_upper[position] = True
+                continue
+            witness(point)
+            if sign > 0:
+                best_lower[position] = min(best_lower[position], optimum)
+                settled_lower[position] = True
+            else:
+                best_upper[position] = max(best_upper[position], optimum)
+                settled_upper[position] = True
+
+    solved_lower = problem.lower.copy()
+    solved_upper = problem.upper.copy()
+    solved_lower[targets] = np.ceil(best_lower[targets] - _INTEGER_TOLERANCE)
+    solved_upper[targets] = np.floor(best_upper[targets] + _INTEGER_TOLERANCE)
+    exact = settled_lower & settled_upper
+    return solved_lower, solved_upper, exact
+
+
+def _is_pending(
+    position: int,
+    settled: np.ndarray,
+    member_targets: np.ndarray,
+    best_lower: np.ndarray,
+    best_upper: np.ndarray,
+    required: np.ndarray | None,
+) -> bool:
+    """Return whether one target's bound still needs its own program."""
+    if not member_targets[position] or settled[position]:
+        return False
+    if required is None:
+        return True
+    return bool(best_upper[position] - best_lower[position] < required[position])
+
+
+@dataclass(frozen=True, eq=False)
+class _Problem:
+    """One component's linear program: equalities, inequalities and bounds."""
+
+    a_eq: sparse.csr_matrix
+    b_eq: np.ndarray
+    a_ub: sparse.csr_matrix
+    b_ub: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+    @classmethod
+    def restricted(
+        cls,
+        members: np.ndarray,
+        equalities: sparse.csr_matrix,
+        equality_rhs: np.ndarray,
+        inequalities: sparse.csr_matrix,
+        inequality_rhs: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+    ) -> _Problem:
+        """Keep only the relations and columns of one component's members."""
+        equality_rows = np.flatnonzero(equalities[:, members].getnnz(axis=1) > 0)
+        inequality_rows = np.flatnonzero(inequalities[:, members].getnnz(axis=1) > 0)
+        return cls(
+            a_eq=equalities[equality_rows][:, members].tocsr(),
+            b_eq=equality_rhs[equality_rows],
+            a_ub=inequalities[inequality_rows][:, members].tocsr(),
+            b_ub=inequality_rhs[inequality_rows],
+            lower=lower.astype(float),
+            upper=upper.astype(float),
+        )
+
+    def optimize(self, objective: np.ndarray) -> tuple[int, float, np.ndarray]:
+        """Minimize ``objective @ x``; return status, optimum and solution.
+
+        Status 0 is optimal, 3 unbounded. Infeasible systems mean the
+        published numbers contradict each other.
+        """
+        has_equalities = self.a_eq.shape[0] > 0
+        has_inequalities = self.a_ub.shape[0] > 0
+        solution = linprog(
+            objective,
+            A_ub=self.a_ub if has_inequalities else None,
+            b_ub=self.b_ub if has_inequalities else None,
+            A_eq=self.a_eq if has_equalities else None,
+            b_eq=self.b_eq if has_equalities else None,
+            bounds=np.column_stack([self.lower, self.upper]),
+            method="highs",
+        )
+        if solution.status == 2:
+            raise InputError(
+                "The published numbers contradict each other: no table of "
+                "nonnegative counts has these cells and totals. Check that "
+                "every total equals the sum of its cells."
+            )
+        if solution.status == 3:
+            return 3, -math.inf, np.empty(0)
+        if solution.status != 0:
+            raise InternalError(
+                f"The audit's linear program failed: {solution.message}"
+            )
+        # Objectives are +-1 on one variable: the optimum is that variable.
+        optimum = float(objective @ solution.x)
+        optimum = optimum if objective.sum() >= 0 else -optimum
+        return 0, optimum, solution.x
+
+
+def _propagate_bounds(
+    problem: _Problem, rounds: int = 30
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tighten variable bounds from one relation at a time, until stable.
+
+    For a relation ``sum(a_k x_k) = b`` (or ``<= b``) each variable is
+    bounded by ``b`` minus the extreme values of the others. The result
+    holds for every feasible point, so a point reaching it is optimal.
+    """
+    lower = problem.lower.copy()
+    upper = problem.upper.copy()
+    blocks = [(problem.a_eq.tocoo(), problem.b_eq, True)]
+    if problem.a_ub.shape[0]:
+        blocks.append((problem.a_ub.tocoo(), problem.b_ub, False))
+    for _round in range(rounds):
+        changed = False
+        for matrix, rhs, is_equality in blocks:
+            if matrix.nnz == 0:
+                continue
+            new_lower, new_upper = _row_implied_bounds(
+                matrix, rhs, lower, upper, is_equality
+            )
+            tighter_lower = new_lower > lower + _INTEGER_TOLERANCE
+            tighter_upper = new_upper < upper - _INTEGER_TOLERANCE
+            if tighter_lower.any() or tighter_upper.any():
+                lower = np.maximum(lower, new_lower)
+                upper = np.minimum(upper, new_upper)
+                changed = True
+        if not changed:
+            break
+    return lower, upper
+
+
+def _row_implied_bounds(
+    matrix: sparse.coo_matrix,
+    rhs: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    is_equality: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the bounds each relation implies for each of its variables."""
+    rows, columns, coefficients = matrix.row, matrix.col, matrix.data
+    positive = coefficients > 0
+    term_min = np.where(
+        positive, coefficients * lower[columns], coefficients * upper[columns]
+    )
+    term_max = np.where(
+        positive, coefficients * upper[columns], coefficients * lower[columns]
+    )
+    n_rows = matrix.shape[0]
+
+    def sums(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        infinite = ~np.isfinite(terms)
+        finite_sum = np.bincount(
+            rows, weights=np.where(infinite, 0.0, terms), minlength=n_rows
+        )
+        infinite_count = np.bincount(rows, weights=infinite, minlength=n_rows)
+        return finite_sum, infinite_count
+
+    min_sum, min_infinite = sums(term_min)
+    max_sum, max_infinite = sums(term_max)
+    # The others' extremes: the row's total minus this variable's own term.
+    own_min_infinite = ~np.isfinite(term_min)
+    own_max_infinite = ~np.isfinite(term_max)
+    rest_min = np.where(
+        min_infinite[rows] - own_min_infinite > 0,
+        -math.inf,
+        min_sum[rows] - np.where(own_min_infinite, 0.0, term_min),
+    )
+    rest_max = np.where(
+        max_infinite[rows] - own_max_infinite > 0,
+        math.inf,
+        max_sum[rows] - np.where(own_max_infinite, 0.0, term_max),
+    )
+    with np.errstate(invalid="ignore"):
+        # a_j x_j <= b - rest_min always; a_j x_j >= b - rest_max for equalities.
+        high_term = rhs[rows] - rest_min
+        low_term = (
+            rhs[rows] - rest_max if is_equality else np.full(len(rows), -math.inf)
+        )
+        entry_upper = np.where(
+            positive, high_term / coefficients, low_term / coefficients
+        )
+        entry_lower = np.where(
+            positive, low_term / coefficients, high_term / coefficients
+        )
+    entry_upper = np.nan_to_num(entry_upper, nan=math.inf)
+    entry_lower = np.nan_to_num(entry_lower, nan=-math.inf)
+    implied_upper = upper.copy()
+    implied_lower = lower.copy()
+    np.minimum.at(implied_upper, columns, entry_upper)
+    np.maximum.at(implied_lower, columns, entry_lower)
+    return implied_lower, implied_upper
+
+
+def _published_bounds(
+    values: np.ndarray,
+    withheld: np.ndarray,
+    rounding_base: int | None,
+    withheld_lower_bound: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the attacker's bounds on each cell before using the relations."""
+    lower = np.where(withheld, float(withheld_lower_bound), values.astype(float))
+    upper = np.where(withheld, math.inf, values.astype(float))
+    if rounding_base is not None and rounding_base > 1:
+        # Conventional rounding to the nearest multiple: a printed r stands
+        # for any whole number within half a base of it.
+        below = rounding_base // 2
+        above = (rounding_base - 1) // 2
+        published = ~withheld
+        lower[published] = np.maximum(0.0, values[published] - below)
+        upper[published] = values[published] + above
+    return lower, upper
+
+
+def audit_table(
+    published: pd.DataFrame,
+    constraints: TableConstraints,
+    protection_level: ProtectionLevel = DEFAULT_PROTECTION,
+    *,
+    true_values: pd.DataFrame | None = None,
+    sensitive: Sequence[bool] | np.ndarray | None = None,
+    withheld_lower_bound: int = 0,
+    rounding_base: int | None = None,
+) -> AuditResult:
+    """Derive the attacker's interval for every withheld cell of a table.
+
+    Parameters
+    ----------
+    published : pandas.DataFrame
+        The long table as published: a ``count`` column (NaN where
+        withheld), optionally a ``numerator`` column (the students with
+        the attribute, NaN where the rate is withheld) and a
+        ``count_upper`` column (what a printed marker such as ``"<6"``
+        says a blank is at most; NaN when nothing is said).
+    constraints : TableConstraints
+        The additive relations between the rows of ``published``.
+    protection_level : ProtectionLevel, optional
+        How wide each sensitive withheld cell's interval must be.
+    true_values : pandas.DataFrame, optional
+        The unprotected ``count`` (and ``numerator``) columns, when the
+        publisher audits its own release. Without them the required width
+        is taken at the interval's upper end, the most demanding value the
+        attacker cannot rule out.
+    sensitive : sequence of bool, optional
+        Which rows must be protected when withheld (the primary
+        suppressions). Defaults to every withheld row.
+    withheld_lower_bound : int, optional
+        What the attacker knows a withheld count is at least: 1 when the
+        publisher prints every zero count (a blank then never hides a zero),
+        else 0. Numerators always start at 0.
+    rounding_base : int, optional
+        When published values are rounded to this base, each stands for an
+        interval of whole numbers rather than one value.
+
+    Returns
+    -------
+    AuditResult
+        Intervals for each withheld cell and whether it is exposed.
+
+    Raises
+    ------
+    InputError
+        If there is no ``count`` column, a count is negative, or the
+        published numbers contradict each other.
+
+    Examples
+    --------
+    A row of two cells and its total, with one cell withheld: the total
+    gives it away.
+
+    >>> published = pd.DataFrame({"count": [3.0, float("nan"), 7.0]})
+    >>> relations = TableConstraints(totals=(2,), parts=((0, 1),))
+    >>> result = audit_table(published, relations)
+    >>> result.intervals[["cell", "lower", "upper", "exposed"]]
+       cell  lower  upper  exposed
+    0     1    4.0    4.0     True
+    """
+    if "count" not in published.columns:
+        raise InputError(
+            f"A table to audit needs a 'count' column; got columns "
+            f"{list(published.columns)}. Name the column of counts 'count'."
+        )
+    measures = ["count"] + (["numerator"] if "numerator" in published else [])
+    n_cells = len(published)
+    values = {
+        measure: pd.to_numeric(published[measure], errors="coerce").to_numpy(float)
+        for measure in measures
+    }
+    for measure, column in values.items():
+        if (column[~np.isnan(column)] < 0).any():
+            raise InputError(
+                f"Counts cannot be negative; the '{measure}' column has "
+                f"{column[column < 0][:3].tolist()}. Fix the negative values."
+            )
+    withheld = {measure: np.isnan(values[measure]) for measure in measures}
+    sensitive_mask = (
+        np.ones(n_cells, dtype=bool)
+        if sensitive is None
+        else np.asarray(sensitive, dtype=bool)
+    )
+    known_upper = None
+    if "count_upper" in published.columns:
+        known_upper = pd.to_numeric(published["count_upper"], errors="coerce")
+        known_upper = known_upper.to_numpy(float)
+    system, offsets = _build_system(
+        values,
+        withheld,
+        constraints,
+        withheld_lower_bound,
+        rounding_base,
+        known_upper,
+    )
+    targets = np.concatenate([withheld[measure] for measure in measures])
+    lower, upper, exact = _solve_intervals(system, targets)
+    return _package(
+        lower,
+        upper,
+        exact,
+        offsets,
+        withheld,
+        sensitive_mask,
+        protection_level,
+        true_values,
+    )
+
+
+def _build_system(
+    values: dict[str, np.ndarray],
+    withheld: dict[str, np.ndarray],
+    constraints: TableConstraints,
+    withheld_lower_bound: int,
+    rounding_base: int | None,
+    known_upper: np.ndarray | None = None,
+) -> tuple[_System, dict[str, int]]:
+    """Stack the counts (and numerators) of a table into one linear system."""
+    measures = list(values)
+    n_cells = len(values["count"])
+    relation_matrix = constraints.matrix(n_cells)
+    lowers, uppers, offsets = [], [], {}
+    for position, measure in enumerate(measures):
+        offsets[measure] = position * n_cells
+        lower, upper = _published_bounds(
+            np.nan_to_num(values[measure]),
+            withheld[measure],
+            rounding_base,
+            withheld_lower_bound if measure == "count" else 0,
+        )
+        if measure == "count" and known_upper is not None:
+            # A printed "<6" tells the attacker the blank is at most 5.
+            upper = np.where(withheld[measure], np.fmin(upper, known_upper), upper)
+        lowers.append(lower)
+        uppers.append(upper)
+    lower = np.concatenate(lowers)
+    upper = np.concatenate(uppers)
+    equalities = sparse.block_diag([relation_matrix] * len(measures)).tocsr()
+
+    if len(measures) == 2:
+        # Students with the attribute never outnumber the students in the cell.
+        identity = sparse.identity(n_cells, format="csr")
+        inequalities = sparse.hstack([-identity, identity]).tocsr()
+    else:
+        inequalities = sparse.csr_matrix((0, n_cells))
+    return _System(lower, upper, equalities, inequalities), offsets
+
+
+def _package(
+    lower: np.ndarray,
+    upper: np.ndarray,
+    exact: np.ndarray,
+    offsets: dict[str, int],
+    withheld: dict[str, np.ndarray],
+    sensitive: np.ndarray,
+    protection: ProtectionLevel,
+    true_values: pd.DataFrame | None,
+) -> AuditResult:
+    """Turn solved bounds into the audit's table of intervals."""
+    frames = []
+    for measure, offset in offsets.items():
+        cells = np.flatnonzero(withheld[measure])
+        if not len(cells):
+            continue
+        cell_lower = lower[offset + cells]
+        cell_upper = upper[offset + cells]
+        if true_values is not None and measure in true_values:
+            reference = true_values[measure].to_numpy(float)[cells]
+        else:
+            reference = np.where(np.isinf(cell_upper), cell_lower, cell_upper)
+        required = np.array([protection.required_width(v) for v in reference])
+        width = cell_upper - cell_lower
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cell": cells,
+                    "measure": measure,
+                    "lower": cell_lower,
+                    "upper": cell_upper,
+                    "width": width,
+                    "required_width": required,
+                    "exact": exact[offset + cells],
+                    "sensitive": sensitive[cells],
+                    "exposed": sensitive[cells] & (width < required),
+                }
+            )
+        )
+    columns = [
+        "cell",
+        "measure",
+        "lower",
+        "upper",
+        "width",
+        "required_width",
+        "exact",
+        "sensitive",
+        "exposed",
+    ]
+    intervals = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({name: [] for name in columns})
+    )
+    intervals["exposed"] = intervals["exposed"].astype(bool)
+    intervals["sensitive"] = intervals["sensitive"].astype(bool)
+    intervals["exact"] = intervals["exact"].astype(bool)
+    return AuditResult(intervals=intervals, protection=protection)

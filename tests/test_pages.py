@@ -1,0 +1,175 @@
+"""Headless page tests: every page of the app, driven as a user would."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from privacy.datasets import load_builtin
+
+TIMEOUT = 180
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def small_population():
+    """A 600-student sample of the synthetic population: fast to anonymize."""
+    return load_builtin("synthetic", students=600, seed=11)
+
+
+@pytest.fixture
+def app(small_population) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["dataset"] = small_population
+    at.session_state["roles"] = dict(small_population.roles)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _texts(elements) -> str:
+    return " ".join(str(element.value) for element in elements)
+
+
+def test_overview_page_introduces_the_four_tiers(app):
+    assert app.title[0].value == "Boston data-sharing tradeoff explorer"
+    tiers = app.dataframe[0].value["Future state"].tolist()
+    assert len(tiers) == 4
+    assert tiers[0].startswith("1. Current state")
+
+
+def test_app_starts_on_the_whole_synthetic_district():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    dataset = at.session_state["dataset"]
+    assert dataset.kind == "synthetic"
+    assert len(dataset.table) > 40_000
+
+
+def test_data_page_shows_roles_and_switches_to_real_microdata(app):
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    app.radio(key="source").set_value("uci-student-mat").run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.session_state["dataset"].name.startswith("UCI")
+    assert len(app.session_state["dataset"].table) == 395
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("header.csv", b"school,grade\n", "no rows"),
+        ("picture.csv", bytes(range(256)) * 4, "not"),
+        ("blank.csv", b",,\n1,2,3\n", "blank"),
+    ],
+    ids=["empty", "header-only", "binary", "no-usable-column-names"],
+)
+def test_data_page_explains_bad_uploads(app, name, content, message):
+    app.switch_page("pages/data.py").run()
+    app.radio(key="source").set_value("upload").run()
+    app.file_uploader[0].upload(name, content, "text/csv").run()
+    assert not app.exception
+    errors = _texts(app.error).lower()
+    assert message in errors
+    # The session keeps the data it had: nothing is lost.
+    assert app.session_state["dataset"].kind == "synthetic"
+
+
+def test_data_page_loads_a_good_upload_with_leading_zeros(app):
+    content = (
+        "student_id;school;grade;zip;absent\n"
+        "000123;A;1;02134;yes\n000124;A;2;02135;no\n000125;B;1;02134;no\n"
+    ).encode("utf-8-sig")
+    app.switch_page("pages/data.py").run()
+    app.radio(key="source").set_value("upload").run()
+    app.file_uploader[0].upload("mine.csv", content, "text/csv").run()
+    assert not app.exception
+    table = app.session_state["dataset"].table
+    assert table["student_id"].tolist() == ["000123", "000124", "000125"]
+    assert table["zip"].iloc[0] == "02134"
+
+
+def test_risk_and_utility_page_moves_with_k(app):
+    app.switch_page("pages/explore.py").run()
+    assert not app.exception
+    app.radio(key="cfg_tier").set_value(3).run()
+    app.slider(key="cfg_k").set_value(10).run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["k achieved"] != "—"
+    assert int(metrics["k achieved"].replace(",", "")) >= 10
+    assert app.session_state["tier_config"].k == 10
+
+
+def test_risk_and_utility_page_shows_each_tier(app):
+    app.switch_page("pages/explore.py").run()
+    for tier in (1, 2, 4):
+        app.radio(key="cfg_tier").set_value(tier).run()
+        assert not app.exception, tier
+        assert app.metric, tier
+
+
+def test_private_release_is_drawn_once_and_spends_budget(app):
+    app.switch_page("pages/explore.py").run()
+    app.radio(key="cfg_tier").set_value(2).run()
+    app.radio(key="cfg_protection").set_value("differential_privacy").run()
+    app.button[0].click().run()
+    assert not app.exception
+    first = app.dataframe[-1].value.copy()
+    spent = float(app.session_state["privacy_budget"].spent)
+    assert spent == pytest.approx(1.0)
+
+    # Moving an unrelated widget shows the same released numbers.
+    app.selectbox(key="cfg_indicator").set_value(
+        app.selectbox(key="cfg_indicator").options[0]
+    ).run()
+    app.switch_page("pages/home.py").run()
+    app.switch_page("pages/explore.py").run()
+    assert app.dataframe[-1].value.equals(first)
+    assert float(app.session_state["privacy_budget"].spent) == pytest.approx(spent)
+
+
+def test_compare_page_lists_every_tier(app):
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception
+    tiers = app.dataframe[0].value["tier"].tolist()
+    assert tiers[0] == "1. Current state"
+    assert "4. Research" in tiers
+
+
+def test_export_then_reload_restores_the_configuration(app):
+    app.switch_page("pages/explore.py").run()
+    app.radio(key="cfg_tier").set_value(3).run()
+    app.slider(key="cfg_k").set_value(7).run()
+    app.switch_page("pages/export.py").run()
+    assert not app.exception
+    exported = json.loads(app.code[0].value)
+    assert exported["tier"]["k"] == 7
+    assert "key" not in json.dumps(exported["tier"])
+
+    # A new session loads the file and gets the same state back.
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    fresh.run()
+    fresh.switch_page("pages/export.py").run()
+    fresh.file_uploader[0].upload(
+        "configuration.json", json.dumps(exported).encode(), "application/json"
+    ).run()
+    assert not fresh.exception
+    assert fresh.session_state["tier_config"].k == 7
+    assert len(fresh.session_state["dataset"].table) == 600
+    assert "fingerprint matches" in _texts(fresh.success)
+
+
+def test_export_page_refuses_a_bad_configuration_naming_the_field(app):
+    app.switch_page("pages/export.py").run()
+    broken = json.loads(app.code[0].value)
+    broken["tier"]["epsilon"] = -1
+    app.file_uploader[0].upload(
+        "configuration.json", json.dumps(broken).encode(), "application/json"
+    ).run()
+    assert not app.exception
+    assert "'epsilon' must be a number above 0" in _texts(app.error)
