@@ -10,24 +10,38 @@ from pages._shared import current_dataset, privacy_budget, workshop_mode
 
 st.set_page_config(
     page_title="Boston data-sharing tradeoff explorer",
-    page_icon="🔐",
+    page_icon=":material/lock:",
     layout="wide",
 )
 
 PAGES = {
     "Explore": [
-        st.Page("pages/home.py", title="Overview", icon="🏠", default=True),
-        st.Page("pages/data.py", title="Data", icon="🗂️"),
-        st.Page("pages/explore.py", title="Risk and utility", icon="⚖️"),
-        st.Page("pages/compare.py", title="Compare tiers", icon="📊"),
+        st.Page(
+            "pages/home.py", title="Overview", icon=":material/home:", default=True
+        ),
+        st.Page("pages/data.py", title="Data", icon=":material/table_view:"),
+        st.Page(
+            "pages/explore.py", title="Risk and utility", icon=":material/balance:"
+        ),
+        st.Page(
+            "pages/compare.py", title="Compare tiers", icon=":material/compare_arrows:"
+        ),
     ],
     "Techniques": [
-        st.Page("pages/anonymize.py", title="Record-level anonymization", icon="🧩"),
-        st.Page("pages/tables.py", title="Published tables", icon="🧮"),
-        st.Page("pages/epsilon.py", title="Choosing epsilon", icon="🎚️"),
+        st.Page(
+            "pages/anonymize.py",
+            title="Record-level anonymization",
+            icon=":material/grid_view:",
+        ),
+        st.Page(
+            "pages/tables.py", title="Published tables", icon=":material/calculate:"
+        ),
+        st.Page("pages/epsilon.py", title="Choosing epsilon", icon=":material/tune:"),
     ],
     "Decide": [
-        st.Page("pages/export.py", title="Export and reload", icon="💾"),
+        st.Page(
+            "pages/export.py", title="Export and reload", icon=":material/download:"
+        ),
     ],
 }
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from privacy.datasets import Dataset, load_builtin
+from privacy.dp import PrivacyBudget
 from privacy.exceptions import InputError, PrivacyWarning
 from privacy.roles import ColumnRole
 from privacy.synthetic import DEFAULT_SEED, DEFAULT_YEAR
@@ -25,8 +26,25 @@ BUDGET_KEY = "privacy_budget"
 TOKEN_KEY = "token_key"
 
 
+def _leave_pages_directory_mode() -> None:
+    """Make sure pages run under the app's navigation, not on their own.
+
+    Streamlit takes a folder named ``pages/`` beside the entry script for an
+    old-style multipage app until ``st.navigation`` has run once in the
+    server process. If the very first visit opens a page's address directly,
+    that page would run without ``app.py`` (no sidebar, no page list). Leaving
+    that mode and running again hands the visit to ``app.py``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_dataset() -> Dataset:
     """Return the session's dataset, loading the synthetic default once."""
+    _leave_pages_directory_mode()
     if DATASET_KEY not in st.session_state:
         set_dataset(load_synthetic(DEFAULT_YEAR, DEFAULT_SEED, None))
     return st.session_state[DATASET_KEY]
@@ -51,8 +69,6 @@ def set_roles(roles: dict[str, ColumnRole]) -> None:
 
 def privacy_budget():
     """Return this session's privacy budget, created on first use."""
-    from privacy.dp import PrivacyBudget
-
     if BUDGET_KEY not in st.session_state:
         st.session_state[BUDGET_KEY] = PrivacyBudget()
     return st.session_state[BUDGET_KEY]
@@ -79,24 +95,26 @@ def _secret_key() -> str | None:
 
 
 @contextlib.contextmanager
-def user_errors() -> Iterator[None]:
+def user_errors(stop: bool = True) -> Iterator[None]:
     """Show the library's input errors and privacy warnings on the page.
 
-    An :class:`InputError` becomes an ``st.error`` and stops the page: the
-    message already says what is wrong and how to fix it. Privacy warnings
-    raised inside the block become ``st.warning``.
+    An :class:`InputError` becomes an ``st.error``: the message already says
+    what is wrong and how to fix it. With ``stop`` the page stops there;
+    without it the rest of the page still renders. Privacy warnings raised
+    inside the block become ``st.warning``.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PrivacyWarning)
         try:
             yield
         except InputError as error:
-            st.error(str(error), icon="⚠️")
-            st.stop()
+            st.error(str(error), icon=":material/error:")
+            if stop:
+                st.stop()
         finally:
             for warning in caught:
                 if issubclass(warning.category, PrivacyWarning):
-                    st.warning(str(warning.message), icon="🔓")
+                    st.warning(str(warning.message), icon=":material/lock_open:")
                 else:
                     # Not ours to render: hand it back to the normal machinery.
                     warnings.warn_explicit(
@@ -152,7 +170,7 @@ def login_required_for_uploads() -> bool:
         return False
     st.warning(
         "This deployment requires sign-in before real data can be uploaded.",
-        icon="🔒",
+        icon=":material/lock:",
     )
     st.button("Sign in", on_click=st.login)
     return True

@@ -87,7 +87,7 @@ elif source == "upload":
         st.warning(
             f"Column {column!r} mixes numbers and text (for example "
             f"{', '.join(map(repr, values))}); it is kept as text.",
-            icon="⚠️",
+            icon=":material/error:",
         )
 else:
     if st.button(f"Use {SOURCES[source]}"):
@@ -99,7 +99,7 @@ dataset = current_dataset()
 st.subheader(dataset.name)
 st.caption(dataset.source)
 for note in dataset.notes:
-    st.info(note, icon="ℹ️")
+    st.info(note, icon=":material/info:")
 
 table = dataset.table
 metrics = st.columns(3)
@@ -136,7 +136,10 @@ with user_errors():
 
 st.markdown("#### Rows")
 if is_workshop_mode():
-    st.info("Workshop mode is on: individual records are hidden.", icon="🙈")
+    st.info(
+        "Workshop mode is on: individual records are hidden.",
+        icon=":material/visibility_off:",
+    )
 else:
     st.dataframe(table.head(200), width="stretch", hide_index=True)
     st.caption(f"The first {min(200, len(table))} of {len(table):,} rows.")

@@ -7,15 +7,17 @@ moving another widget, switching pages or downloading shows the same numbers.
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._shared import current_dataset, current_roles, privacy_budget, session_memo
+from pages._shared import (
+    current_dataset,
+    current_roles,
+    privacy_budget,
+    session_memo,
+    user_errors,
+)
 from privacy.dp import (
     MECHANISMS,
     POSTPROCESSING_STEPS,
@@ -32,31 +34,12 @@ from privacy.dp import (
     tradeoff_curves,
     validate_epsilon,
 )
-from privacy.exceptions import InputError, PrivacyWarning
 from privacy.roles import ColumnRole
 
 RELEASE_KEY = "epsilon_release"
 SWEEP_SEED_KEY = "epsilon_sweep_seed"
 SWEEP_EPSILONS = np.logspace(-2, np.log10(20), 50)
 MAX_CATEGORIES = 150
-
-
-@contextlib.contextmanager
-def errors_in_place() -> Iterator[None]:
-    """Show an input error where it happened and let the rest of the page run."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PrivacyWarning)
-        try:
-            yield
-        except InputError as error:
-            st.error(str(error), icon="⚠️")
-    for warning in caught:
-        if issubclass(warning.category, PrivacyWarning):
-            st.warning(str(warning.message), icon="🔓")
-        else:
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
 
 
 def parse_categories(text: str) -> list[str]:
@@ -90,7 +73,7 @@ prior = right.slider(
     value=0.1,
     key="epsilon_prior",
 )
-with errors_in_place():
+with user_errors(stop=False):
     validate_epsilon(epsilon)
     risk = plain_language_risk(epsilon, prior)
     error = count_error(epsilon)
@@ -160,7 +143,7 @@ with st.form("epsilon_solver"):
     )
     solve = st.form_submit_button("Find the smallest ε")
 if solve:
-    with errors_in_place():
+    with user_errors(stop=False):
         plan = smallest_epsilon(
             [
                 ErrorRequirement(
@@ -272,7 +255,7 @@ release_epsilon = st.number_input(
     format="%.3f",
     key="epsilon_release_value",
 )
-with errors_in_place():
+with user_errors(stop=False):
     validate_epsilon(release_epsilon)
     halved = kind == "rates" or consistent_total
     expected = count_error(release_epsilon / (2 if halved else 1))
@@ -316,7 +299,7 @@ draw_again = again.button(
     key="epsilon_draw_again",
 )
 if make_release or draw_again:
-    with errors_in_place():
+    with user_errors(stop=False):
         if kind == "rates":
             release = dp_rate_table(
                 table,

@@ -84,7 +84,7 @@ if not indicators:
         "The data has no yes/no column (such as chronically_absent) to measure "
         "utility with. Add one to your file, or choose another dataset on the "
         "Data page.",
-        icon="⚠️",
+        icon=":material/error:",
     )
     st.stop()
 if not quasi_identifiers:
@@ -92,7 +92,7 @@ if not quasi_identifiers:
         "No column is marked as a quasi-identifier, so there is nothing to "
         "generalize or tabulate. Mark school, grade, birth date or ZIP as "
         "quasi-identifiers on the Data page.",
-        icon="⚠️",
+        icon=":material/error:",
     )
     st.stop()
 
@@ -195,7 +195,7 @@ else:
             st.error(
                 "Tier 4 protects a sensitive field with l-diversity, but no column "
                 "is marked sensitive. Mark one on the Data page.",
-                icon="⚠️",
+                icon=":material/error:",
             )
             st.stop()
         _seed(
@@ -218,7 +218,7 @@ set_tier_config(config)
 
 key, key_is_ephemeral = token_key()
 if tier in (Tier.RECORD_LEVEL, Tier.RESEARCH) and key_is_ephemeral:
-    st.warning(EPHEMERAL_KEY_MESSAGE, icon="🔑")
+    st.warning(EPHEMERAL_KEY_MESSAGE, icon=":material/key:")
 
 with user_errors():
     workload = default_workload(table, quasi_identifiers, sensitive, outcome=indicator)
@@ -240,7 +240,7 @@ utility_column.subheader("Utility")
 for measure in result.utility:
     utility_column.metric(measure.label, measure.formatted(), help=measure.help)
 for note in result.notes:
-    st.info(note, icon="ℹ️")
+    st.info(note, icon=":material/info:")
 
 st.subheader("The trade-off")
 parameter = tradeoff_parameter(config)
@@ -301,7 +301,10 @@ elif result.release_kind == "table":
     )
 else:
     if is_workshop_mode():
-        st.info("Workshop mode is on: released records are hidden.", icon="🙈")
+        st.info(
+            "Workshop mode is on: released records are hidden.",
+            icon=":material/visibility_off:",
+        )
     else:
         st.dataframe(result.release.head(200), hide_index=True, width="stretch")
         st.caption(f"The first rows of {len(result.release):,} released records.")

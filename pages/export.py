@@ -108,7 +108,7 @@ if upload is not None and st.session_state.get("applied_config") != upload.file_
         st.success(
             f"Configuration applied: tier {loaded.tier.tier} on {target.name} (the "
             "same data: fingerprint matches).",
-            icon="✅",
+            icon=":material/check_circle:",
         )
     else:
         st.warning(
@@ -117,5 +117,5 @@ if upload is not None and st.session_state.get("applied_config") != upload.file_
             f"{loaded.input_sha256[:12]}…) than the data loaded now "
             f"({len(target.table):,} rows). Load the same file on the Data page "
             "to reproduce the same figures.",
-            icon="⚠️",
+            icon=":material/error:",
         )

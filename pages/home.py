@@ -42,5 +42,5 @@ st.info(
     "The default data is a synthetic population generated from public school-level "
     "figures (Massachusetts DESE, School and District Profiles). No real student "
     "is in it.",
-    icon="ℹ️",
+    icon=":material/info:",
 )

@@ -852,26 +852,47 @@ def _tag_lattice(
     return status > 0
 
 
+# Losses closer than this are ties, broken by fewer records suppressed, then
+# fewer generalization steps, then lattice order.
+_TIE = 1e-12
+
+
+def _preferred(candidate: tuple[float, int, int, int], incumbent: tuple | None) -> bool:
+    """Whether a (loss, suppressed, steps, index) ranking beats the incumbent."""
+    if incumbent is None or candidate[0] < incumbent[0] - _TIE:
+        return True
+    if candidate[0] > incumbent[0] + _TIE:
+        return False
+    return candidate[1:] < incumbent[1:]
+
+
+def _ranking(
+    lattice: _Lattice, model: _Model, measure: str, index: int, profile: _Profile
+) -> tuple[bool, tuple[float, int, int, int]]:
+    """Whether a node meets the model, and how it ranks among those that do."""
+    meets, generalization_loss, discernibility_loss = lattice.judge(profile, model)
+    loss = generalization_loss if measure == "loss" else discernibility_loss
+    suppressed = profile.split(model.k)[0]
+    steps = int(lattice.nodes[index].sum())
+    return meets, (loss, suppressed, steps, index)
+
+
 def _greedy_descent(
     lattice: _Lattice,
     model: _Model,
     measure: str,
     profile: Callable[[int], _Profile],
-) -> tuple[int, float]:
+) -> tuple[float, int, int, int] | None:
     """A good first transformation: from the top, step to the best child.
 
     Each step lowers one attribute by one level, to the child that meets the
-    model with the least loss; it stops when no child does better.
+    model and ranks best; it stops when no child does better.
     """
-    nodes = lattice.nodes
     current = np.array(lattice.heights)
     index = lattice.index_of(current)
-    meets, generalization_loss, discernibility_loss = lattice.judge(
-        profile(index), model
-    )
+    meets, best = _ranking(lattice, model, measure, index, profile(index))
     if not meets:
-        return -1, math.inf
-    best_loss = generalization_loss if measure == "loss" else discernibility_loss
+        return None
     while True:
         step = None
         for position in range(current.size):
@@ -880,16 +901,14 @@ def _greedy_descent(
             child = current.copy()
             child[position] -= 1
             child_index = lattice.index_of(child)
-            meets, generalization_loss, discernibility_loss = lattice.judge(
-                profile(child_index), model
+            meets, ranking = _ranking(
+                lattice, model, measure, child_index, profile(child_index)
             )
-            loss = generalization_loss if measure == "loss" else discernibility_loss
-            if meets and loss < best_loss - 1e-12:
-                step, best_loss = child_index, loss
+            if meets and _preferred(ranking, best):
+                step, best = child, ranking
         if step is None:
-            return index, best_loss
-        index = step
-        current = nodes[index].copy()
+            return best
+        current = step
 
 
 def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
@@ -946,7 +965,7 @@ def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
 
     bound = bounds(slice(None))
     only_k = model.l is None and model.t is None
-    best_index, best_loss = -1, math.inf
+    best = None
     remaining = candidates.copy()
 
     # With suppression and a monotone model, start from a good transformation
@@ -954,12 +973,15 @@ def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
     # first: a general node that fails rules out many specializations.
     general_first = model.monotone and model.allowed_suppressed > 0
     if general_first:
-        best_index, best_loss = _greedy_descent(lattice, model, measure, profile)
+        best = _greedy_descent(lattice, model, measure, profile)
     height = nodes.sum(axis=1)
 
     while remaining.any():
+        # Nodes whose bound ties the best must still be seen: they may win
+        # the tie-break.
+        limit = math.inf if best is None else best[0] + _TIE
         if general_first:
-            open_rows = np.flatnonzero(remaining & (bound < best_loss - 1e-12))
+            open_rows = np.flatnonzero(remaining & (bound <= limit))
             if open_rows.size == 0:
                 break
             index = int(
@@ -968,16 +990,13 @@ def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
         else:
             masked = np.where(remaining, bound, math.inf)
             index = int(np.argmin(masked))
-            if masked[index] >= best_loss - 1e-12:
+            if masked[index] > limit or masked[index] == math.inf:
                 break
         remaining[index] = False
         node_profile = profile(index)
-        meets, generalization_loss, discernibility_loss = lattice.judge(
-            node_profile, model
-        )
-        loss = generalization_loss if measure == "loss" else discernibility_loss
-        if meets and loss < best_loss - 1e-12:
-            best_index, best_loss = index, loss
+        meets, ranking = _ranking(lattice, model, measure, index, node_profile)
+        if meets and _preferred(ranking, best):
+            best = ranking
 
         below = np.all(nodes <= nodes[index], axis=1)
         if not meets and model.monotone:
@@ -993,7 +1012,7 @@ def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
             )
             above = np.all(nodes >= nodes[index], axis=1)
             bound[above] = np.maximum(bound[above], unsuppressed)
-    return best_index, len(evaluated)
+    return (-1 if best is None else best[3]), len(evaluated)
 
 
 def _no_solution(model: _Model, records: int) -> InputError:
@@ -1075,7 +1094,8 @@ def global_recoding(
     hierarchies; records in classes that still break the model are suppressed
     whole, up to ``max_suppression`` of the table. Among all transformations
     that meet the model, the one with the least loss under ``measure`` is
-    returned (ties: the first found in order of the loss bound).
+    returned; ties go to fewer suppressed records, then fewer generalization
+    steps.
 
     Parameters
     ----------
@@ -1640,9 +1660,14 @@ def _ordering(column: pd.Series, name: str, hierarchy: Hierarchy | None) -> _Ord
         rank[~missing] = np.searchsorted(distinct_values, values.to_numpy())
         sorted_text = as_text(pd.Series(distinct_values, dtype=column.dtype)).to_numpy()
     else:
-        sorted_text = np.array(sorted(set(text[~missing])), dtype=object)
+        # Categories have no order: rank them from most to least frequent, so
+        # that cuts can set frequent values apart (ties alphabetically).
+        counts = text[~missing].value_counts()
+        ordered = sorted(counts.index, key=lambda value: (-counts[value], value))
+        sorted_text = np.array(ordered, dtype=object)
+        position = pd.Series(np.arange(sorted_text.size), index=sorted_text)
         rank = np.full(column.size, sorted_text.size, dtype=np.int64)
-        rank[~missing] = np.searchsorted(sorted_text, text[~missing].to_numpy())
+        rank[~missing] = position[text[~missing].to_numpy()].to_numpy()
     return _Ordering(
         name,
         rank,
@@ -1671,39 +1696,77 @@ def _hierarchy_covers(
     return tuple(maps), tuple(covers)
 
 
-def _partition_label(ordering: _Ordering, ranks: np.ndarray) -> tuple[object, int]:
-    """Released label of a partition's values, and how many values it covers."""
-    low, high = int(ranks.min()), int(ranks.max())
+def _group_labels(
+    ordering: _Ordering, ranks: np.ndarray, group_of_record: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Released label and cover of every group, for one quasi-identifier.
+
+    The cover is how many distinct values of the column the label stands for.
+    """
+    order = np.argsort(group_of_record, kind="stable")
+    sorted_ranks = ranks[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(group_of_record[order]) != 0])
+    missing = ordering.missing_rank
+    labels = np.empty(groups, dtype=object)
+
     if ordering.kind == "hierarchy":
         hierarchy = ordering.hierarchy
+        shared = np.full(groups, -1)
         for level, by_rank in enumerate(ordering.level_maps):
-            codes = by_rank[np.unique(ranks)]
-            if (codes == codes[0]).all():
-                cover = int(ordering.level_covers[level][codes[0]])
-                row = ordering.row_of_rank[low]
-                if row < 0:
-                    return (
-                        np.nan if level < hierarchy.height else hierarchy.levels[0][-1]
-                    ), cover
-                return hierarchy.levels[row][level], cover
-        raise InternalError("A hierarchy without a single top label was accepted.")
+            codes = by_rank[sorted_ranks]
+            same = np.minimum.reduceat(codes, starts) == np.maximum.reduceat(
+                codes, starts
+            )
+            shared[(shared < 0) & same] = level
+        first_rank = sorted_ranks[starts]
+        covers = np.empty(groups, dtype=np.int64)
+        for group in range(groups):
+            level = int(shared[group])
+            code = ordering.level_maps[level][first_rank[group]]
+            covers[group] = ordering.level_covers[level][code]
+            row = ordering.row_of_rank[first_rank[group]]
+            if row >= 0:
+                labels[group] = hierarchy.levels[row][level]
+            else:
+                top = level == hierarchy.height
+                labels[group] = hierarchy.levels[0][-1] if top else np.nan
+        return labels, covers
 
-    has_missing = high == ordering.missing_rank
-    top = high - 1 if has_missing else high
-    if has_missing and low == high:
-        return np.nan, 1
+    # Ranks without the missing value (ranked last) give the range or set.
+    has_missing = np.maximum.reduceat(sorted_ranks, starts) == missing
+    low = np.minimum.reduceat(sorted_ranks, starts)
+    top = np.maximum.reduceat(
+        np.where(sorted_ranks == missing, -1, sorted_ranks), starts
+    )
+    text = ordering.sorted_text
     if ordering.kind == "range":
-        text = ordering.sorted_text
-        label = text[low] if low == top else f"[{text[low]}, {text[top]}]"
-        cover = top - low + 1
+        covers = np.where(top >= 0, top - low + 1, 0)
+        for group in range(groups):
+            if top[group] < 0:
+                labels[group] = np.nan
+            elif low[group] == top[group]:
+                labels[group] = text[low[group]]
+            else:
+                labels[group] = f"[{text[low[group]]}, {text[top[group]]}]"
     else:
-        present = np.unique(ranks[ranks != ordering.missing_rank])
-        names = ordering.sorted_text[present]
-        label = names[0] if present.size == 1 else "{" + ", ".join(names) + "}"
-        cover = int(present.size)
-    if has_missing:
-        label = f"{label} or missing"
-    return label, cover + int(has_missing)
+        # Distinct (group, value) pairs, in group order, give each set.
+        pair_group = group_of_record[order]
+        keep = sorted_ranks != missing
+        pairs = np.unique(np.stack([pair_group[keep], sorted_ranks[keep]]), axis=1)
+        covers = np.bincount(pairs[0], minlength=groups)
+        bounds = np.searchsorted(pairs[0], np.arange(groups + 1))
+        for group in range(groups):
+            names = text[pairs[1, bounds[group] : bounds[group + 1]]]
+            if names.size == 0:
+                labels[group] = np.nan
+            elif names.size == 1:
+                labels[group] = names[0]
+            else:
+                labels[group] = "{" + ", ".join(sorted(names)) + "}"
+
+    mixed = has_missing & (covers > 0)
+    labels[mixed] = [f"{label} or missing" for label in labels[mixed]]
+    return labels, covers + has_missing
 
 
 def mondrian(
@@ -1716,14 +1779,16 @@ def mondrian(
 ) -> AnonymizationResult:
     """Local recoding by strict Mondrian partitioning (LeFevre et al., 2006).
 
-    The records are cut recursively near the median of the quasi-identifier
-    with the widest range (relative to its whole range), as long as both
-    halves keep at least k records; when no cut of that attribute keeps k on
-    both sides, the next widest is tried. Each final group releases, per
+    The records are cut in two, again and again, on the quasi-identifier
+    whose label is widest relative to its whole range, as long as both sides
+    keep at least k records; when no cut of that attribute keeps k on both
+    sides, the next widest is tried. Unlike the original median cut, the cut
+    falls where the two sides lose least (numbers in value order, categories
+    from most to least frequent); with a hierarchy it falls between the
+    hierarchy's groups, nearest the median. Each final group releases, per
     quasi-identifier, the range of its numbers or dates (``[lo, hi]``), the
-    set of its categories (``{a, b}``), or, when a hierarchy is given, the
-    lowest label of the hierarchy that covers all its values; with a
-    hierarchy, cuts fall between its groups. Nothing is suppressed.
+    set of its categories (``{a, b}``), or the lowest label of the hierarchy
+    that covers all its values. Nothing is suppressed.
 
     Parameters
     ----------
@@ -1775,13 +1840,16 @@ def mondrian(
     groups = _mondrian_partitions(orderings, ranks, spans, int(k))
 
     records = int(table.shape[0])
-    labels = {name: np.empty(records, dtype=object) for name in quasi_identifiers}
-    covers = {name: np.empty(records, dtype=np.int64) for name in quasi_identifiers}
-    for group in groups:
-        for position, ordering in enumerate(orderings):
-            label, cover = _partition_label(ordering, ranks[group, position])
-            labels[ordering.name][group] = label
-            covers[ordering.name][group] = cover
+    group_of_record = np.empty(records, dtype=np.int64)
+    for number, group in enumerate(groups):
+        group_of_record[group] = number
+    labels, covers = {}, {}
+    for position, ordering in enumerate(orderings):
+        group_labels, group_covers = _group_labels(
+            ordering, ranks[:, position], group_of_record, len(groups)
+        )
+        labels[ordering.name] = group_labels[group_of_record]
+        covers[ordering.name] = group_covers[group_of_record]
 
     release = table.copy()
     for name in quasi_identifiers:
@@ -1794,9 +1862,9 @@ def mondrian(
     k_achieved = int(class_sizes.min())
     explanation = (
         f"Mondrian cut the {records} records into {len(groups)} groups of at least "
-        f"k = {k} by splitting, again and again, at the median of the attribute "
-        "with the widest range. Each group shows the range, set or common "
-        f"hierarchy label of its values; the smallest released class has "
+        f"k = {k} by splitting, again and again, the attribute with the widest "
+        "range where the two sides lose least. Each group shows the range, set or "
+        "common hierarchy label of its values; the smallest released class has "
         f"{k_achieved} records and nothing is suppressed. Information loss "
         f"({loss.measure}) is {loss.value:.3f}."
     )
@@ -1818,10 +1886,12 @@ def mondrian(
 
 
 def _best_cut(ordering: _Ordering, column: np.ndarray, k: int) -> np.ndarray | None:
-    """Left side of the cut nearest the median that keeps k on both sides.
+    """Left side of the best cut that keeps k records on both sides.
 
-    With a hierarchy, cuts fall only between the groups one level below the
-    lowest label the values share, so that each side keeps a tighter label.
+    Numbers and categories are cut where the two sides lose least (records
+    times the span of their label). With a hierarchy, cuts fall only between
+    the groups one level below the lowest label the values share, nearest the
+    median, so that each side keeps a tighter label.
     """
     values, counts = np.unique(column, return_counts=True)
     if values.size < 2:
@@ -1839,16 +1909,34 @@ def _best_cut(ordering: _Ordering, column: np.ndarray, k: int) -> np.ndarray | N
     if not allowed.any():
         return None
     candidates = np.flatnonzero(allowed)
-    best = candidates[np.argmin(np.abs(left_sizes[candidates] - column.size / 2))]
+    if ordering.kind == "hierarchy":
+        cost = np.abs(left_sizes[candidates] - column.size / 2)
+    else:
+        # Cut where the two sides lose least: records times the values their
+        # label spans (a range of ranks, or a set of categories).
+        right_sizes = column.size - left_sizes[candidates]
+        if ordering.kind == "range":
+            left_span = values[candidates] - values[0]
+            right_span = values[-1] - values[candidates + 1]
+        else:
+            left_span = candidates
+            right_span = values.size - candidates - 2
+        cost = left_sizes[candidates] * left_span + right_sizes * right_span
+    best = candidates[np.argmin(cost)]
     return column <= values[best]
 
 
 def _mondrian_partitions(
     orderings: Sequence[_Ordering], ranks: np.ndarray, spans: np.ndarray, k: int
 ) -> list[np.ndarray]:
-    """Strict median cuts: row indices of each final group of at least k."""
+    """Strict partitioning: row indices of each final group of at least k."""
     pending = [np.arange(ranks.shape[0])]
     groups = []
+    set_positions = [
+        position
+        for position, ordering in enumerate(orderings)
+        if ordering.kind == "set"
+    ]
     while pending:
         group = pending.pop()
         if group.size < 2 * k:
@@ -1856,6 +1944,11 @@ def _mondrian_partitions(
             continue
         values = ranks[group]
         widths = (values.max(axis=0) - values.min(axis=0)) / spans
+        # A set of categories is as wide as the values it holds, not the
+        # range of their alphabetical ranks.
+        for position in set_positions:
+            held = np.count_nonzero(np.bincount(values[:, position]))
+            widths[position] = (held - 1) / spans[position]
 
         # Try the widest attribute first, then the next ones.
         split = None

@@ -1,6 +1,6 @@
 """Re-identification risk: equivalence classes, k, and the attacker models.
 
-Every figure follows the definitions of the design brief:
+Every figure follows these definitions:
 
 - an *equivalence class* holds the records that share the same values on all
   quasi-identifiers; a missing value is a value of its own (all missing values

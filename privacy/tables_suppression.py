@@ -105,6 +105,37 @@ class ProtectedTable:
             frame["rate_label"] = self.cells["rate_label"]
         return frame
 
+    def audit_frame(self) -> pd.DataFrame:
+        """Return the audit's intervals labelled with each cell's categories.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per withheld cell and measure: the dimension columns,
+            ``level``, ``measure``, ``reason``, ``lower``, ``upper``,
+            ``width``, ``required_width``, ``exact`` and ``exposed``. True
+            values are left out, so the frame can be shown in a workshop.
+        """
+        intervals = self.audit.intervals
+        labels = self.cells.iloc[intervals["cell"].to_numpy()][
+            [*self.dimensions, "level"]
+        ].reset_index(drop=True)
+        reasons = np.where(
+            intervals["measure"] == "count",
+            self.cells["count_reason"].to_numpy()[intervals["cell"].to_numpy()],
+            self.cells.get("rate_reason", self.cells["count_reason"]).to_numpy()[
+                intervals["cell"].to_numpy()
+            ],
+        )
+        frame = labels.assign(
+            measure=intervals["measure"].map(
+                {"count": "count", "numerator": "students with the attribute"}
+            ),
+            reason=reasons,
+        )
+        columns = ["lower", "upper", "width", "required_width", "exact", "exposed"]
+        return pd.concat([frame, intervals[columns].reset_index(drop=True)], axis=1)
+
 
 def _relation_incidence(
     constraints: TableConstraints, n_cells: int

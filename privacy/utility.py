@@ -271,7 +271,11 @@ def precision_loss(
     ({'age': 0.625, 'zip': 0.25}, 0.4375)
     """
     _check_level_keys(levels, heights)
-    if isinstance(records, bool) or not isinstance(records, int) or records < 1:
+    if (
+        isinstance(records, bool)
+        or not isinstance(records, int | np.integer)
+        or records < 1
+    ):
         raise InputError(
             f"The number of records must be a positive int; got {records!r}. "
             "Pass the length of the release, suppressed records included."

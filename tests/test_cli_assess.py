@@ -95,6 +95,52 @@ def test_assess_json_uses_population_for_journalist_and_marketer(
     assert values["population_records"] == 12
 
 
+def test_assess_sampling_fraction_adds_population_uniques_estimate(capsys, school_file):
+    """One unique, classes of 3, 2, 1: a census keeps the one unique."""
+    values = run_json(
+        capsys,
+        str(school_file),
+        "--quasi-identifiers",
+        "grade",
+        "--sampling-fraction",
+        "1",
+    )
+
+    assert values["population_uniques_estimate"] == 1.0
+
+
+def test_assess_prints_population_uniques_estimate_last(capsys, school_file):
+    main(
+        [
+            "assess",
+            str(school_file),
+            "--quasi-identifiers",
+            "grade",
+            "--sampling-fraction",
+            "1",
+        ]
+    )
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.split() == ["population", "uniques", "(estimate)", "1.0"]
+
+
+def test_assess_sampling_fraction_out_of_range_exits_two(capsys, school_file):
+    status = main(
+        [
+            "assess",
+            str(school_file),
+            "--quasi-identifiers",
+            "grade",
+            "--sampling-fraction",
+            "2",
+        ]
+    )
+
+    assert status == EXIT_USAGE
+    assert "sampling fraction must be in (0, 1]; got 2.0" in capsys.readouterr().err
+
+
 def test_assess_threshold_changes_records_at_risk(capsys, school_file):
     """At 0.5, only the unique grade-11 record is above the threshold."""
     values = run_json(

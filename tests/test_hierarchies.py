@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from privacy.exceptions import InputError
 from privacy.hierarchies import (
+    HIERARCHY_RULES,
     Hierarchy,
     as_text,
+    build_hierarchy,
     date_hierarchy,
     default_hierarchy,
     grouping_hierarchy,
@@ -443,3 +445,42 @@ def test_read_anjana_hierarchy_with_quoted_commas():
     hierarchy = read_arx_hierarchy(ANJANA / "age.csv", delimiter=",")
     assert hierarchy.levels[0][:3] == ("17", "[15, 20[", "[10, 20[")
     assert hierarchy.height == 6
+
+
+# --- covers and rule builders ---------------------------------------------
+
+
+def test_label_covers_counts_distinct_values_under_each_label():
+    hierarchy = interval_hierarchy([3, 7, 12], widths=(10,))
+    covers = hierarchy.label_covers(pd.Series([3, 7, 12]), pd.Series(["[0, 10)", "*"]))
+    assert covers.tolist() == [2, 3]
+
+
+def test_label_covers_of_kept_values_is_one():
+    covers = SEX.label_covers(pd.Series(["male", "female"]), pd.Series(["male"]))
+    assert covers.tolist() == [1]
+
+
+def test_label_covers_of_unknown_labels_raises():
+    with pytest.raises(InputError, match=r"No level.*holds all the released labels"):
+        SEX.label_covers(pd.Series(["male"]), pd.Series(["person"]))
+
+
+def test_build_hierarchy_dispatches_on_the_rule():
+    hierarchy = build_hierarchy(pd.Series(["02139"], name="zip"), "masking")
+    assert hierarchy.levels[0][1] == "0213*"
+
+
+def test_build_hierarchy_with_an_unknown_rule_raises():
+    with pytest.raises(InputError, match=r"Unknown hierarchy rule 'round'"):
+        build_hierarchy(pd.Series([1], name="age"), "round")
+
+
+def test_every_rule_is_described():
+    assert set(HIERARCHY_RULES) == {
+        "automatic",
+        "intervals",
+        "dates",
+        "masking",
+        "suppression",
+    }

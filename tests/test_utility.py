@@ -290,6 +290,15 @@ def test_workload_error_drops_suppressed_records_from_the_rate():
     assert result.per_query["school"] == pytest.approx((50.0 + 0.0) / 2)
 
 
+def test_workload_error_reads_a_true_false_outcome_as_a_rate():
+    table = ABSENCE.assign(chronically_absent=[True, False, False, False])
+    released = table.assign(grade="9-10")
+
+    result = workload_error(table, released, ["grade"], "chronically_absent")
+
+    assert (result.mean_absolute_error, result.unit) == (25.0, "percentage points")
+
+
 def test_workload_error_of_a_numeric_outcome_is_in_outcome_units():
     original = pd.DataFrame({"grade": [9, 10], "days_absent": [4.0, 8.0]})
     released = original.assign(grade="9-10")

@@ -1,8 +1,9 @@
 """``python -m privacy assess``: re-identification risk of a file.
 
 Reads a CSV, Excel or Parquet file with the same checks as an upload and
-prints k, the prosecutor, journalist and marketer risks and, with a sensitive
-attribute, l-diversity and t-closeness; ``--json`` prints one JSON object.
+prints k, the prosecutor, journalist and marketer risks, with a sensitive
+attribute l-diversity and t-closeness, and with a sampling fraction an estimate
+of the population uniques; ``--json`` prints one JSON object.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 
 from privacy.exceptions import InputError
 from privacy.loading import read_table_file
-from privacy.risk import RiskReport, assess_risk
+from privacy.risk import RiskReport, assess_risk, population_uniqueness
 
 __all__ = ["format_report", "register", "run"]
 
@@ -80,6 +81,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=0.2,
         help="prosecutor risk above which a record is at risk (default 0.2)",
     )
+    parser.add_argument(
+        "--sampling-fraction",
+        type=float,
+        metavar="SHARE",
+        help="share of the population in the file; adds an estimate of the "
+        "population uniques (Zayatz's model)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -108,13 +116,17 @@ def _format_value(name: str, value: object, report: RiskReport) -> str:
     return str(value)
 
 
-def format_report(report: RiskReport) -> str:
+def format_report(
+    report: RiskReport, *, population_uniques_estimate: float | None = None
+) -> str:
     """Render a risk report as aligned lines.
 
     Parameters
     ----------
     report : RiskReport
         The figures to print.
+    population_uniques_estimate : float, optional
+        An estimate of the population uniques, printed last when given.
 
     Returns
     -------
@@ -130,12 +142,17 @@ def format_report(report: RiskReport) -> str:
     k (smallest class)        1
     """
     values = report.as_dict()
-    shown = [name for name in _LABELS if values[name] is not None]
-    width = max(len(_LABELS[name]) for name in shown) + 2
-    return "\n".join(
-        f"{_LABELS[name]:<{width}}{_format_value(name, values[name], report)}"
-        for name in shown
-    )
+    lines = [
+        (_LABELS[name], _format_value(name, values[name], report))
+        for name in _LABELS
+        if values[name] is not None
+    ]
+    if population_uniques_estimate is not None:
+        lines.append(
+            ("population uniques (estimate)", f"{population_uniques_estimate:.1f}")
+        )
+    width = max(len(label) for label, _ in lines) + 2
+    return "\n".join(f"{label:<{width}}{value}" for label, value in lines)
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -169,11 +186,19 @@ def run(arguments: argparse.Namespace) -> int:
         risk_threshold=arguments.threshold,
         population=population,
     )
+    estimate = None
+    if arguments.sampling_fraction is not None:
+        estimate = population_uniqueness(
+            table, quasi_identifiers, arguments.sampling_fraction
+        ).population_uniques_estimate
+
     if arguments.json:
         values = {
             name: value for name, value in report.as_dict().items() if value is not None
         }
+        if estimate is not None:
+            values["population_uniques_estimate"] = estimate
         print(json.dumps(values, indent=2))
     else:
-        print(format_report(report))
+        print(format_report(report, population_uniques_estimate=estimate))
     return 0
