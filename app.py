@@ -4,6 +4,8 @@ Run with ``streamlit run app.py``. The pages live in ``pages/``; the library
 they call lives in ``privacy/``.
 """
 
+import logging
+
 import streamlit as st
 
 from pages._shared import current_dataset, privacy_budget, workshop_mode
@@ -44,6 +46,15 @@ PAGES = {
         ),
     ],
 }
+
+# What the product did goes to standard error, one line per action, never a
+# data value (see privacy.logs). The handler is added once per process.
+_log = logging.getLogger("explorer")
+if not any(isinstance(h, logging.StreamHandler) for h in _log.handlers):
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s explorer %(message)s"))
+    _log.addHandler(_handler)
+    _log.setLevel(logging.INFO)
 
 navigation = st.navigation(PAGES)
 

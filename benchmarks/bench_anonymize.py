@@ -298,8 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not arguments.skip_anonypy:
             loss, seconds = run_anonypy(table, k)
             runs.append(Run("anonypy", "local (Mondrian)", k, seconds, loss, 0))
-        print_runs(runs)
-        print()
+        print_runs([run for run in runs if run.k == k])
+        print(flush=True)
     return 0
 
 

@@ -24,6 +24,7 @@ DATASET_KEY = "dataset"
 ROLES_KEY = "roles"
 BUDGET_KEY = "privacy_budget"
 TOKEN_KEY = "token_key"
+DATASET_VERSION_KEY = "dataset_version"
 
 
 def _leave_pages_directory_mode() -> None:
@@ -54,6 +55,16 @@ def set_dataset(dataset: Dataset) -> None:
     """Make ``dataset`` the session's data and reset roles derived from it."""
     st.session_state[DATASET_KEY] = dataset
     st.session_state[ROLES_KEY] = dict(dataset.roles)
+    st.session_state[DATASET_VERSION_KEY] = dataset_version() + 1
+
+
+def dataset_version() -> int:
+    """A number that changes whenever the session's dataset is replaced.
+
+    Memoized results are keyed by it, so a result computed on one table is
+    never shown for another.
+    """
+    return int(st.session_state.get(DATASET_VERSION_KEY, 0))
 
 
 def current_roles() -> dict[str, ColumnRole]:
@@ -227,3 +238,29 @@ def session_memo(key: tuple, compute):
     while len(memo) > MEMO_SIZE:
         memo.pop(next(iter(memo)))
     return value
+
+
+def evaluate_logged(table, roles, config, *, token_key, workload):
+    """Evaluate a tier for the page, logging what was done (never a value).
+
+    The log line carries the tier, its parameters, the table's shape and the
+    time taken; see :mod:`privacy.logs`.
+    """
+    from privacy.logs import safe_text, timed_action
+    from privacy.tiers import evaluate_tier
+
+    with timed_action(
+        "evaluate_tier",
+        tier=config.tier,
+        protection=safe_text(
+            config.protection, {"suppression", "differential_privacy"}
+        ),
+        k=config.k,
+        min_cell_size=config.min_cell_size,
+        epsilon=config.epsilon,
+        rows=len(table),
+        columns=table.shape[1],
+    ):
+        return evaluate_tier(
+            table, roles, config, token_key=token_key, workload=workload
+        )

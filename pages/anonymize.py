@@ -66,7 +66,7 @@ def _optional_number(text: str, what: str) -> float | None:
     return numbers[0] if numbers else None
 
 
-def _rule_parameters(column: pd.Series, name: str, rule: str) -> dict:
+def _rule_parameters(name: str, rule: str) -> dict:
     """Widgets for the parameters of one hierarchy rule."""
     key = f"anonymize_{rule}_{name}"
     if rule == "intervals":
@@ -138,7 +138,7 @@ def hierarchy_editor(table: pd.DataFrame, name: str) -> Hierarchy:
                 st.stop()
             hierarchy = read_arx_hierarchy(source, name=name)
         else:
-            parameters = _rule_parameters(table[name], name, rule)
+            parameters = _rule_parameters(name, rule)
             memo_key = ("hierarchy", id(table), name, rule, repr(parameters))
             hierarchy = session_memo(
                 memo_key,

@@ -7,6 +7,7 @@ from pages._shared import (
     current_dataset,
     current_roles,
     current_tier_config,
+    dataset_version,
     session_memo,
     token_key,
     user_errors,
@@ -39,7 +40,7 @@ with user_errors():
     )
     with st.spinner("Evaluating every tier…"):
         results = session_memo(
-            ("compare", id(dataset.table), repr(config), repr(sorted(roles.items()))),
+            ("compare", dataset_version(), repr(config), repr(sorted(roles.items()))),
             lambda: compare_tiers(
                 dataset.table, roles, config, token_key=key, workload=workload
             ),

@@ -8,6 +8,8 @@ from pages._shared import (
     current_dataset,
     current_roles,
     current_tier_config,
+    dataset_version,
+    evaluate_logged,
     is_workshop_mode,
     privacy_budget,
     session_memo,
@@ -21,7 +23,6 @@ from privacy.roles import ColumnRole, columns_with_role
 from privacy.tier_catalog import TIER_DESCRIPTIONS, Tier
 from privacy.tiers import (
     EPSILON_CHOICES,
-    evaluate_tier,
     hierarchy_heights,
     release_private_table,
     table_dimension_candidates,
@@ -222,11 +223,11 @@ if tier in (Tier.RECORD_LEVEL, Tier.RESEARCH) and key_is_ephemeral:
 
 with user_errors():
     workload = default_workload(table, quasi_identifiers, sensitive, outcome=indicator)
-    memo_key = (id(table), repr(config), repr(sorted(roles.items())))
+    memo_key = (dataset_version(), repr(config), repr(sorted(roles.items())))
     with st.spinner("Computing the release and its figures…"):
         result = session_memo(
             ("evaluate", *memo_key),
-            lambda: evaluate_tier(
+            lambda: evaluate_logged(
                 table, roles, config, token_key=key, workload=workload
             ),
         )

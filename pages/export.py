@@ -8,6 +8,8 @@ from pages._shared import (
     current_dataset,
     current_roles,
     current_tier_config,
+    dataset_version,
+    evaluate_logged,
     forget_widget_state,
     session_memo,
     set_dataset,
@@ -24,7 +26,7 @@ from privacy.config import (
 )
 from privacy.datasets import load_builtin
 from privacy.roles import ColumnRole, columns_with_role, validate_roles
-from privacy.tiers import decision_record, evaluate_tier
+from privacy.tiers import decision_record
 from privacy.workload import default_workload
 
 st.title("Export and reload")
@@ -39,7 +41,7 @@ dataset = current_dataset()
 roles = current_roles()
 config = current_tier_config()
 fingerprint = session_memo(
-    ("fingerprint", id(dataset.table)), lambda: table_fingerprint(dataset.table)
+    ("fingerprint", dataset_version()), lambda: table_fingerprint(dataset.table)
 )
 document = ConfigDocument(
     tier=config,
@@ -70,8 +72,8 @@ with user_errors():
         outcome=config.indicator,
     )
     result = session_memo(
-        ("evaluate", id(dataset.table), repr(config), repr(sorted(roles.items()))),
-        lambda: evaluate_tier(
+        ("evaluate", dataset_version(), repr(config), repr(sorted(roles.items()))),
+        lambda: evaluate_logged(
             dataset.table, roles, config, token_key=key, workload=workload
         ),
     )

@@ -10,17 +10,27 @@ Two ways to make a table k-anonymous (and optionally l-diverse or t-close):
   with at most ``max_suppression`` of the records suppressed and has the least
   information loss.
 - **Local recoding** (:func:`mondrian`) splits the records into groups of at
-  least k by recursive median cuts (LeFevre, DeWitt and Ramakrishnan, 2006) and
-  releases, for each group, the range or set of values it covers.
+  least k by recursive cuts (Mondrian: LeFevre, DeWitt and Ramakrishnan, 2006)
+  and releases, for each group, the range, set or hierarchy label of its
+  values.
 
-How the lattice search stays fast: each quasi-identifier is coded once as
-integers; the codes of a level are a lookup array over the codes of level 0,
-so a node's classes come from mapping, combining and counting integer arrays
-of the distinct records, never from strings. The search visits nodes in order
-of a lower bound of their loss and stops once no unvisited node can do better;
-for monotone models (k-anonymity and distinct l-diversity, and any model
-without suppression) a node that fails rules out every specialization of it
-(Flash/OLA-style predictive tagging).
+How the lattice search stays fast:
+
+- each quasi-identifier is coded once as integers and the records reduced to
+  their distinct combinations; a level's codes are a lookup array over the
+  codes of level 0, so a node's classes come from mapping, combining and
+  counting integer arrays, never strings; a node's classes are merged from
+  those of a computed specialization when there is one (roll-up);
+- a node that fails a monotone model (k-anonymity, distinct l-diversity, or
+  any model without suppression) rules out every specialization of it
+  (predictive tagging, as in ARX's Flash and OLA);
+- every node gets a lower bound of its loss: its generalization loss without
+  suppression, plus what the records it must suppress would add; the records
+  to suppress are bounded from below by two-attribute projections computed
+  up front, and by any computed generalization. The search starts from a
+  greedy descent from the top, visits the remaining nodes general first and
+  stops when no bound is below the best loss found; the result is the
+  optimum, not an approximation.
 
 Information loss (lower is better):
 
@@ -1468,7 +1478,19 @@ def frontier(
         raise InputError(
             f"Give the values of k as a list such as [2, 5, 10]; got {k_values!r}."
         )
+    if any(
+        isinstance(k, bool) or not isinstance(k, int | np.integer) for k in k_values
+    ):
+        raise InputError(
+            f"The values of k must be whole numbers; got {list(k_values)!r}. "
+            "Give for example [2, 5, 10]."
+        )
     k_values = sorted({int(k) for k in k_values})
+    if k_values[0] < 1:
+        raise InputError(
+            f"k must be a whole number of at least 1; got {k_values[0]}. Give "
+            "values such as [2, 5, 10]."
+        )
     lattice, _ = _prepare(
         table,
         quasi_identifiers,
@@ -1488,8 +1510,6 @@ def frontier(
         model = _build_model(
             table, k, max_suppression, sensitive, l, l_kind, t, t_distance, measure
         )
-        if k < 1:
-            raise InputError(f"k must be a whole number of at least 1; got {k}.")
         best, evaluated = _search(lattice, model, measure)
         if best < 0:
             continue
@@ -1615,7 +1635,7 @@ class _Ordering:
 
 
 def _ordering(column: pd.Series, name: str, hierarchy: Hierarchy | None) -> _Ordering:
-    """Rank a column's values for median cuts; missing values rank last."""
+    """Rank a column's values for Mondrian's cuts; missing values rank last."""
     missing = column.isna().to_numpy()
     if hierarchy is not None:
         rows = hierarchy.row_codes(column)
@@ -1642,7 +1662,7 @@ def _ordering(column: pd.Series, name: str, hierarchy: Hierarchy | None) -> _Ord
             present.size,
             "hierarchy",
             np.array([]),
-            int(present.size - 1 if missing.any() else present.size),
+            -1,
             hierarchy,
             row_of_rank,
             maps,

@@ -795,8 +795,14 @@ def _date_label(date: pd.Timestamp, level: str, reference_year: int, width: int)
     return f"age {low}-{low + width - 1}"
 
 
+def _natural_key(value: str) -> tuple[int, int, str]:
+    """Sort words before numbers, and numbers by value (``K`` < ``2`` < ``10``)."""
+    return (1, int(value), value) if value.isdigit() else (0, 0, value)
+
+
 def _ordered_blocks(originals: list[str], name: str) -> Hierarchy:
-    """Group sorted text values into consecutive blocks, then ``*``."""
+    """Group text values, in natural order, into consecutive blocks, then ``*``."""
+    originals = sorted(originals, key=_natural_key)
     size = max(2, round(math.sqrt(len(originals))))
     mapping = {}
     for start in range(0, len(originals), size):
@@ -824,7 +830,8 @@ def default_hierarchy(series: pd.Series, name: str | None = None) -> Hierarchy:
     :func:`masking_hierarchy`; other numbers get :func:`interval_hierarchy`
     with round widths; text with at most four values gets the suppression-only
     hierarchy; longer lists of text are grouped in blocks of consecutive values
-    in sorted order.
+    in natural order (words first, then numbers by value, so grades ``K``,
+    ``1`` … ``12`` group sensibly).
 
     Parameters
     ----------

@@ -16,6 +16,7 @@ from scipy import sparse
 from privacy.exceptions import InputError, InternalError
 from privacy.tables_audit import (
     DEFAULT_PROTECTION,
+    MAX_PROGRAMS_PER_COMPONENT,
     AuditResult,
     ProtectionLevel,
     TableConstraints,
@@ -351,13 +352,18 @@ def _audit_measures(
     system = _System(lower, upper, equalities, inequalities)
     targets = np.concatenate([measure.withheld for measure in measures])
     truth = np.concatenate([measure.values for measure in measures])
-    required = np.array([protection.required_width(value) for value in truth])
+    sensitive = np.concatenate([measure.sensitive for measure in measures])
+    # Only primary cells need protecting; a complementary cell may be found.
+    required = np.where(
+        sensitive, [protection.required_width(value) for value in truth], 0.0
+    )
     solved_lower, solved_upper, exact = _solve_intervals(
         system,
         targets,
         cache,
         truth=truth,
-        required=required if quick else None,
+        required=required,
+        exact_programs=0 if quick else MAX_PROGRAMS_PER_COMPONENT,
     )
 
     offsets = {measure.name: i * n_cells for i, measure in enumerate(measures)}

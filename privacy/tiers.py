@@ -40,15 +40,7 @@ from privacy.config import TierConfig
 from privacy.dp_budget import PrivacyBudget, new_seed
 from privacy.dp_counts import dp_rate_table
 from privacy.exceptions import InputError, PrivacyWarning
-from privacy.hierarchies import (
-    Hierarchy,
-    date_hierarchy,
-    default_hierarchy,
-    grouping_hierarchy,
-    interval_hierarchy,
-    masking_hierarchy,
-    suppression_hierarchy,
-)
+from privacy.hierarchies import Hierarchy, build_hierarchy, grouping_hierarchy
 from privacy.risk import assess_risk
 from privacy.roles import ColumnRole, columns_with_role
 from privacy.tables import DisclosureRule, protect_table
@@ -75,6 +67,7 @@ __all__ = [
     "compare_tiers",
     "decision_record",
     "evaluate_tier",
+    "hierarchy_from_spec",
     "hierarchy_heights",
     "membership_advantage_bound",
     "release_private_table",
@@ -255,10 +248,8 @@ def tradeoff_parameter(config: TierConfig) -> str:
 # Hierarchies from plain specifications
 # ---------------------------------------------------------------------------
 
-_HIERARCHY_RULES = ("default", "interval", "masking", "date", "grouping", "suppression")
 
-
-def build_hierarchy(values: pd.Series, spec: Mapping[str, Any] | None) -> Hierarchy:
+def hierarchy_from_spec(values: pd.Series, spec: Mapping[str, Any] | None) -> Hierarchy:
     """Build a column's hierarchy from a plain specification.
 
     A specification is what a configuration file stores: the rule's name and
@@ -270,11 +261,10 @@ def build_hierarchy(values: pd.Series, spec: Mapping[str, Any] | None) -> Hierar
     values : pandas.Series
         The column.
     spec : mapping or None
-        ``{"rule": "default"}`` (or None), ``{"rule": "interval", "widths":
-        [5, 10], "bottom": 0, "top": 80}``, ``{"rule": "masking"}``,
-        ``{"rule": "date", "levels": ["month", "year", "age_band"]}``,
-        ``{"rule": "grouping", "groups": [{"a": "x", ...}, ...]}`` or
-        ``{"rule": "suppression"}``.
+        ``{"rule": "automatic"}`` (or None), or any rule of
+        :data:`privacy.hierarchies.HIERARCHY_RULES` with its parameters, e.g.
+        ``{"rule": "intervals", "widths": [5, 10], "bottom": 0, "top": 80}``;
+        or ``{"rule": "grouping", "groups": [{"a": "x", ...}, ...]}``.
 
     Returns
     -------
@@ -287,27 +277,17 @@ def build_hierarchy(values: pd.Series, spec: Mapping[str, Any] | None) -> Hierar
 
     Examples
     --------
-    >>> build_hierarchy(pd.Series(["02139"], name="zip"), {"rule": "masking"}).height
+    >>> hierarchy_from_spec(pd.Series(["02139"], name="zip"),
+    ...                     {"rule": "masking"}).height
     5
     """
-    spec = dict(spec or {"rule": "default"})
-    rule = spec.pop("rule", "default")
+    parameters = dict(spec or {"rule": "automatic"})
+    rule = str(parameters.pop("rule", "automatic"))
     name = str(values.name)
-    builders = {
-        "default": lambda: default_hierarchy(values, name),
-        "interval": lambda: interval_hierarchy(values, name=name, **spec),
-        "masking": lambda: masking_hierarchy(values, name=name, **spec),
-        "date": lambda: date_hierarchy(values, name=name, **spec),
-        "grouping": lambda: grouping_hierarchy(values, name=name, **spec),
-        "suppression": lambda: suppression_hierarchy(values, name=name),
-    }
-    if rule not in builders:
-        raise InputError(
-            f"Unknown generalization rule {rule!r} for {name!r}; choose one of "
-            f"{list(_HIERARCHY_RULES)}."
-        )
     try:
-        return builders[rule]()
+        if rule == "grouping":
+            return grouping_hierarchy(values, name=name, **parameters)
+        return build_hierarchy(values, rule, name=name, **parameters)
     except TypeError as error:
         raise InputError(
             f"The {rule!r} rule for {name!r} got parameters it does not take "
@@ -322,7 +302,7 @@ def build_hierarchies(
 ) -> dict[str, Hierarchy]:
     """Build one hierarchy per quasi-identifier (``default`` where unspecified)."""
     return {
-        column: build_hierarchy(table[column], specs.get(column))
+        column: hierarchy_from_spec(table[column], specs.get(column))
         for column in quasi_identifiers
     }
 

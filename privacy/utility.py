@@ -32,14 +32,12 @@ from privacy.risk import _check_table, equivalence_classes
 __all__ = [
     "ClassSizeLoss",
     "InformationLoss",
-    "WorkloadError",
     "average_class_size_loss",
     "classifier_utility_score",
     "discernibility_loss",
     "generalization_height_loss",
     "non_uniform_entropy_loss",
     "precision_loss",
-    "workload_error",
 ]
 
 
@@ -73,34 +71,6 @@ class ClassSizeLoss:
 
     value: float
     normalized: float
-
-
-@dataclass(frozen=True)
-class WorkloadError:
-    """Error of a fixed workload of group rates computed on the release.
-
-    Attributes
-    ----------
-    mean_absolute_error : float
-        Mean absolute difference over all cells of all queries with an
-        estimate, in ``unit``.
-    per_query : Mapping[str, float]
-        Mean absolute error of each query, named by its grouping columns.
-    unit : str
-        ``"percentage points"`` for a 0/1 outcome (rates), else
-        ``"outcome units"`` (means).
-    cells : int
-        Number of original cells over all queries.
-    cells_missing : int
-        Cells with no estimate because all of their records were suppressed;
-        they are left out of the mean.
-    """
-
-    mean_absolute_error: float
-    per_query: Mapping[str, float]
-    unit: str
-    cells: int
-    cells_missing: int
 
 
 def _frozen(mapping: dict[str, float]) -> Mapping[str, float]:
@@ -500,143 +470,6 @@ def average_class_size_loss(
     classes = equivalence_classes(released[~mask], quasi_identifiers)
     value = (np.count_nonzero(~mask) / classes.count) / int(k)
     return ClassSizeLoss(value=float(value), normalized=float(1 - 1 / value))
-
-
-def _query_columns(group_by: Sequence[str | Sequence[str]]) -> list[list[str]]:
-    """Normalize a workload: each query is a list of grouping columns."""
-    if isinstance(group_by, str) or len(group_by) == 0:
-        raise InputError(
-            f"The workload must be a list of groupings; got {group_by!r}. Pass "
-            "e.g. [['school'], ['school', 'subgroup']]."
-        )
-    return [[item] if isinstance(item, str) else list(item) for item in group_by]
-
-
-def _outcome_values(column: pd.Series, name: str) -> tuple[np.ndarray, str]:
-    """Return the outcome as floats and the unit its errors are reported in."""
-    if not (
-        pd.api.types.is_numeric_dtype(column.dtype)
-        or pd.api.types.is_bool_dtype(column.dtype)
-    ):
-        raise InputError(
-            f"The outcome {name!r} must be numeric or True/False; got "
-            f"{column.dtype}. Choose a 0/1 indicator or a numeric column."
-        )
-    values = column.to_numpy(dtype=float, na_value=np.nan)
-    present = values[~np.isnan(values)]
-    if np.isin(present, (0.0, 1.0)).all():
-        # Rates: the mean of an indicator, reported in percentage points.
-        return values * 100, "percentage points"
-    return values, "outcome units"
-
-
-def _cell_means(codes: np.ndarray, values: np.ndarray, cells: int) -> np.ndarray:
-    """Mean of the non-missing values in each cell (NaN when there are none)."""
-    present = ~np.isnan(values)
-    totals = np.bincount(codes[present], weights=values[present], minlength=cells)
-    counts = np.bincount(codes[present], minlength=cells)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return totals / counts
-
-
-def workload_error(
-    original: pd.DataFrame,
-    released: pd.DataFrame,
-    group_by: Sequence[str | Sequence[str]],
-    outcome: str,
-    *,
-    suppressed: Sequence[bool] | np.ndarray | None = None,
-) -> WorkloadError:
-    """Mean absolute error of a fixed workload of group rates on the release.
-
-    Each query groups the records by some columns and computes the mean of the
-    outcome in each group (a rate, in percentage points, for a 0/1 outcome).
-    On the release, each released group's mean is assigned to every original
-    cell it covers: an original cell's estimate is the average, over its kept
-    records, of the mean of the released group each record landed in. For
-    global recoding that is simply the generalized group's rate. Suppressed
-    records are missing from the release; a cell whose records were all
-    suppressed has no estimate and is counted in ``cells_missing``.
-
-    Parameters
-    ----------
-    original, released : pandas.DataFrame
-        The tables before and after anonymization, same rows in the same order.
-    group_by : sequence of str or sequence of str
-        The workload: one grouping per query, e.g.
-        ``[["school"], ["school", "subgroup"]]``; a bare column name is a
-        grouping by that column alone.
-    outcome : str
-        The numeric or 0/1 outcome column, e.g. chronic absence.
-    suppressed : array of bool, optional
-        True for each suppressed record.
-
-    Returns
-    -------
-    WorkloadError
-        Mean absolute error overall and per query.
-
-    Raises
-    ------
-    InputError
-        If a table, column, workload or mask is bad, or the outcome is not
-        numeric.
-
-    Examples
-    --------
-    >>> original = pd.DataFrame(
-    ...     {"grade": [9, 9, 10, 10], "chronically_absent": [1, 1, 0, 0]}
-    ... )
-    >>> released = original.assign(grade=["9-10"] * 4)
-    >>> result = workload_error(original, released, ["grade"], "chronically_absent")
-    >>> result.mean_absolute_error, result.unit
-    (50.0, 'percentage points')
-    """
-    queries = _query_columns(group_by)
-    columns = sorted({name for query in queries for name in query})
-    _check_table(original, [*columns, outcome], "grouping or outcome")
-    _check_table(released, [*columns, outcome], "grouping or outcome (release)")
-    _check_aligned(original, released)
-    mask = _suppressed_mask(suppressed, original.shape[0])
-    truth_values, unit = _outcome_values(original[outcome], outcome)
-    released_values, _ = _outcome_values(released[outcome], outcome)
-    released_values = np.where(mask, np.nan, released_values)
-
-    per_query = {}
-    errors = []
-    cells = 0
-    for query in queries:
-        original_cells = equivalence_classes(original, query)
-        released_cells = equivalence_classes(released, query)
-        truth = _cell_means(
-            original_cells.class_of_record, truth_values, original_cells.count
-        )
-
-        # Each kept record carries its released group's mean to its cell.
-        released_mean = _cell_means(
-            released_cells.class_of_record, released_values, released_cells.count
-        )
-        carried = np.where(mask, np.nan, released_mean[released_cells.class_of_record])
-        estimate = _cell_means(
-            original_cells.class_of_record, carried, original_cells.count
-        )
-
-        query_errors = np.abs(estimate - truth)
-        query_errors = query_errors[~np.isnan(query_errors)]
-        per_query[" × ".join(query)] = (
-            float(query_errors.mean()) if query_errors.size else float("nan")
-        )
-        errors.append(query_errors)
-        cells += original_cells.count
-
-    all_errors = np.concatenate(errors)
-    return WorkloadError(
-        mean_absolute_error=float(all_errors.mean()) if all_errors.size else np.nan,
-        per_query=_frozen(per_query),
-        unit=unit,
-        cells=cells,
-        cells_missing=cells - all_errors.size,
-    )
 
 
 def _classifier(random_state: int) -> object:

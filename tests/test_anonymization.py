@@ -869,3 +869,15 @@ def test_adult_mondrian_is_no_worse_than_anonypy():
     ours = mondrian(table, bench.QUASI_IDENTIFIERS, 5)
     assert ours.information_loss.generalization_loss <= theirs.generalization_loss
     assert ours.k_achieved >= 5
+
+
+def test_frontier_with_a_k_that_is_not_a_number_raises():
+    table, hierarchies = ages_table()
+    with pytest.raises(InputError, match=r"must be whole numbers; got \[2, 'five'\]"):
+        frontier(table, ["age"], hierarchies, [2, "five"])
+
+
+def test_frontier_with_k_below_one_raises():
+    table, hierarchies = ages_table()
+    with pytest.raises(InputError, match=r"at least 1; got 0"):
+        frontier(table, ["age"], hierarchies, [0, 2])

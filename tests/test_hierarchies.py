@@ -484,3 +484,13 @@ def test_every_rule_is_described():
         "masking",
         "suppression",
     }
+
+
+def test_default_groups_grades_in_natural_order():
+    grades = pd.Series(["K", "1", "2", "3", "10", "11", "12", "9", "PK"], name="grade")
+    hierarchy = default_hierarchy(grades)
+    assert hierarchy.generalize(pd.Series(["K", "2", "10"]), 1).tolist() == [
+        "K … 1",
+        "2 … 9",
+        "10 … 12",
+    ]

@@ -7,23 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._shared import DATASET_KEY, ROLES_KEY
-from privacy.datasets import load_builtin
-
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture(scope="module")
-def sample():
-    """A seeded sample of the synthetic population keeps each run quick."""
-    return load_builtin("synthetic", students=3000)
-
-
 @pytest.fixture
-def page(sample) -> AppTest:
+def page() -> AppTest:
     app = AppTest.from_file(APP, default_timeout=120)
-    app.session_state[DATASET_KEY] = sample
-    app.session_state[ROLES_KEY] = dict(sample.roles)
     app.run()
     app.switch_page("pages/tables.py")
     app.run()

@@ -16,7 +16,6 @@ from privacy.utility import (
     generalization_height_loss,
     non_uniform_entropy_loss,
     precision_loss,
-    workload_error,
 )
 
 GRADES = pd.DataFrame({"grade": [9, 10, 11, 12]})
@@ -212,119 +211,6 @@ def test_average_class_size_loss_rejects_k_that_is_not_positive(k):
 def test_average_class_size_loss_rejects_a_release_with_every_record_suppressed():
     with pytest.raises(InputError, match="Every record is suppressed"):
         average_class_size_loss(GRADES, ["grade"], 2, suppressed=[True] * 4)
-
-
-# Workload error -----------------------------------------------------------
-
-ABSENCE = pd.DataFrame(
-    {
-        "school": ["Latin", "Latin", "Madison", "Madison"],
-        "grade": [9, 9, 10, 10],
-        "chronically_absent": [1, 0, 0, 0],
-    }
-)
-
-
-def test_workload_error_is_zero_for_an_unchanged_release():
-    result = workload_error(ABSENCE, ABSENCE, ["school"], "chronically_absent")
-
-    assert result.mean_absolute_error == 0.0
-
-
-def test_workload_error_assigns_generalized_rate_to_each_cell_it_covers():
-    """Grades 9 (50%) and 10 (0%) merged into 9-10 (25%): 25 points off each."""
-    released = ABSENCE.assign(grade="9-10")
-
-    result = workload_error(ABSENCE, released, ["grade"], "chronically_absent")
-
-    assert result.mean_absolute_error == pytest.approx(25.0)
-    assert result.unit == "percentage points"
-
-
-def test_workload_error_reports_each_query():
-    released = ABSENCE.assign(grade="9-10")
-
-    result = workload_error(
-        ABSENCE, released, ["school", ["school", "grade"]], "chronically_absent"
-    )
-
-    assert dict(result.per_query) == pytest.approx(
-        {"school": 0.0, "school × grade": 0.0}
-    )
-    assert result.cells == 4
-
-
-def test_workload_error_averages_released_groups_under_local_recoding():
-    """Each grade lands half in 9-10 (50%), half alone (0%): estimate 25%."""
-    original = pd.DataFrame({"grade": [9, 9, 10, 10], "absent": [1, 0, 0, 0]})
-    released = original.assign(grade=["9-10", "9", "9-10", "10"])
-
-    result = workload_error(original, released, ["grade"], "absent")
-
-    assert result.mean_absolute_error == pytest.approx(25.0)
-
-
-def test_workload_error_counts_cells_with_every_record_suppressed_as_missing():
-    result = workload_error(
-        ABSENCE,
-        ABSENCE,
-        ["school"],
-        "chronically_absent",
-        suppressed=[False, False, True, True],
-    )
-
-    assert (result.cells, result.cells_missing) == (2, 1)
-    assert result.mean_absolute_error == 0.0
-
-
-def test_workload_error_drops_suppressed_records_from_the_rate():
-    """Latin's rate on the release is 1/1 after suppressing its 0: 50 off."""
-    result = workload_error(
-        ABSENCE,
-        ABSENCE,
-        ["school"],
-        "chronically_absent",
-        suppressed=[False, True, False, False],
-    )
-
-    assert result.per_query["school"] == pytest.approx((50.0 + 0.0) / 2)
-
-
-def test_workload_error_reads_a_true_false_outcome_as_a_rate():
-    table = ABSENCE.assign(chronically_absent=[True, False, False, False])
-    released = table.assign(grade="9-10")
-
-    result = workload_error(table, released, ["grade"], "chronically_absent")
-
-    assert (result.mean_absolute_error, result.unit) == (25.0, "percentage points")
-
-
-def test_workload_error_of_a_numeric_outcome_is_in_outcome_units():
-    original = pd.DataFrame({"grade": [9, 10], "days_absent": [4.0, 8.0]})
-    released = original.assign(grade="9-10")
-
-    result = workload_error(original, released, ["grade"], "days_absent")
-
-    assert (result.mean_absolute_error, result.unit) == (2.0, "outcome units")
-
-
-def test_workload_error_rejects_a_text_outcome():
-    table = ABSENCE.assign(chronically_absent=["yes", "no", "no", "no"])
-
-    with pytest.raises(InputError, match="must be numeric or True/False; got"):
-        workload_error(table, table, ["school"], "chronically_absent")
-
-
-def test_workload_error_rejects_a_bare_string_workload():
-    with pytest.raises(InputError, match="must be a list of groupings; got 'school'"):
-        workload_error(ABSENCE, ABSENCE, "school", "chronically_absent")
-
-
-def test_workload_error_rejects_an_unknown_grouping_column():
-    with pytest.raises(
-        InputError, match=r"Unknown column\(s\) for the grouping or outcome: zip"
-    ):
-        workload_error(ABSENCE, ABSENCE, ["zip"], "chronically_absent")
 
 
 # Classifier utility -------------------------------------------------------
