@@ -17,8 +17,10 @@ stands for), so the losses are comparable whichever tool made the release.
 The script prints seconds, the peer/ours time ratio, generalization loss,
 discernibility and suppression.
 
-Our runs are repeated three times and the fastest kept (the machine may be
-shared); each peer runs ``--peer-repeats`` times (default once).
+Times are CPU seconds of this process (every tool runs on one thread, and
+CPU time is not inflated by other jobs on a shared machine). Our runs are
+repeated three times and the fastest kept; each peer runs ``--peer-repeats``
+times (default once).
 
 Usage::
 
@@ -122,19 +124,23 @@ def as_anjana(hierarchy: Hierarchy, column: pd.Series) -> dict[int, np.ndarray]:
     return levels
 
 
-# Our runs are repeated and the fastest kept, since the machine may be shared;
-# the peers, slower by far, run once unless asked otherwise.
+# Our runs are repeated and the fastest kept; the peers, slower by far, run
+# once unless asked otherwise.
 REPEATS = {"ours": 3, "peer": 1}
 
 
 def timed(function: Callable[[], object], repeats: int = 1) -> tuple[object, float]:
-    """Run, silencing anything the peers print; return result and best seconds."""
+    """Run, silencing anything the peers print; return result and best seconds.
+
+    Seconds are CPU time of this process: every tool here runs on one thread,
+    and CPU time is not inflated by other jobs on a shared machine.
+    """
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         with contextlib.redirect_stdout(io.StringIO()):
             result = function()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return result, best
 
 

@@ -9,6 +9,7 @@ is public, generated data.
 from __future__ import annotations
 
 import contextlib
+import sys
 import warnings
 from collections.abc import Iterator
 
@@ -34,11 +35,15 @@ def _leave_pages_directory_mode() -> None:
     old-style multipage app until ``st.navigation`` has run once in the
     server process. If the very first visit opens a page's address directly,
     that page would run without ``app.py`` (no sidebar, no page list). Leaving
-    that mode and running again hands the visit to ``app.py``.
+    that mode and running again hands the visit to ``app.py``. Headless tests
+    (``AppTest``, whose runner module is then loaded) reset the mode before
+    every run; a rerun there would swallow the click being tested, so there
+    the page simply runs on.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    headless_test = "streamlit.testing.v1.local_script_runner" in sys.modules
+    if PagesManager.uses_pages_directory and not headless_test:
         PagesManager.uses_pages_directory = False
         st.rerun()
 

@@ -460,11 +460,12 @@ class _Lattice:
         if key not in self._pair_cache:
             codes_first = self._mapped(first, level_first)[0]
             codes_second = self._mapped(second, level_second)[0]
+            # Label codes are dense and few, so the combined code indexes a
+            # small table of counts directly (empty cells count 0).
             combined = codes_first * self.level_sizes[second][level_second] + (
                 codes_second
             )
-            classes = pd.factorize(combined)[0]
-            self._pair_cache[key] = np.bincount(classes, weights=self.weights).astype(
+            self._pair_cache[key] = np.bincount(combined, weights=self.weights).astype(
                 np.int64
             )
         return self._pair_cache[key]
@@ -543,17 +544,17 @@ class _Lattice:
                     int(candidates[np.argmin(counts)])
                 ]
 
+        # From the distinct records themselves, no gathering is needed.
+        from_base = representatives is self._base_representatives[0]
         key = np.zeros(representatives.size, dtype=np.int64)
-        generalization = np.zeros(representatives.size)
         radix = 1
         for position, level in enumerate(node):
-            codes, losses = self._mapped(position, level)
-            generalization += losses[representatives]
+            codes = self._mapped(position, level)[0]
             size = self.level_sizes[position][level]
             if radix * size >= _KEY_LIMIT:
                 key = pd.factorize(key)[0].astype(np.int64)
                 radix = int(key.max()) + 1
-            key = key * size + codes[representatives]
+            key = key * size + (codes if from_base else codes[representatives])
             radix *= size
 
         merged, uniques = pd.factorize(key)
@@ -561,9 +562,14 @@ class _Lattice:
         merged_sizes = np.bincount(merged, weights=sizes, minlength=count).astype(
             np.int64
         )
-        sums = np.bincount(merged, weights=sizes * generalization, minlength=count)
         first = np.empty(count, dtype=np.int64)
         first[merged[::-1]] = representatives[::-1]
+
+        # All records of a class share its labels, hence their label loss.
+        generalization = np.zeros(count)
+        for position, level in enumerate(node):
+            generalization += self._mapped(position, level)[1][first]
+        sums = merged_sizes * generalization
 
         # Keep the representatives while they fit in the budget.
         if self._rollup_elements + count <= _ROLLUP_BUDGET:
@@ -1334,11 +1340,23 @@ def _global_result(
         attribute_loss[name] = total / lattice.records
     loss = LossReport(measure, generalization, discernibility, attribute_loss)
 
+    # Labels come from the codes already matched, not from matching again.
     release = table.loc[~suppressed].copy()
-    for name, hierarchy in zip(
-        lattice.quasi_identifiers, lattice.hierarchies, strict=True
+    kept_rows = lattice.combinations[lattice.record_combination[~suppressed]]
+    for position, (name, hierarchy) in enumerate(
+        zip(lattice.quasi_identifiers, lattice.hierarchies, strict=True)
     ):
-        release[name] = hierarchy.generalize(release[name], levels[name])
+        level = levels[name]
+        if level == 0:
+            continue
+        missing_label = hierarchy.levels[0][-1] if level == hierarchy.height else None
+        labels = np.array(
+            [row[level] for row in hierarchy.levels] + [missing_label], dtype=object
+        )
+        generalized = labels[kept_rows[:, position]]
+        if missing_label is None:
+            generalized[kept_rows[:, position] == len(hierarchy.levels)] = np.nan
+        release[name] = pd.Series(generalized, index=release.index, dtype=object)
     class_sizes = classes.sizes[~violating]
     k_achieved = int(class_sizes.min())
     return AnonymizationResult(

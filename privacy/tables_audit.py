@@ -27,7 +27,7 @@ protection level (:class:`ProtectionLevel`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +56,11 @@ MAX_PROGRAMS_PER_COMPONENT = 300
 # Aggregate programs (all pending targets up, then down, then in random
 # directions) tried per component.
 _AGGREGATE_ROUNDS = 12
+
+# Components larger than this try neighbourhood programs first, each over
+# at most _LOCAL_SIZE variables.
+_LOCAL_COMPONENT_SIZE = 300
+_LOCAL_SIZE = 150
 
 _CONTRADICTION = (
     "The published numbers contradict each other: no table of nonnegative "
@@ -355,7 +360,12 @@ def _solve_component(
        found on the way that reaches one proves it optimal;
     2. a few aggregate programs push all pending targets up (or down) at
        once, each solution a witness for many targets;
-    3. only the targets still open get their own programs. With
+    3. when only exposure matters (``exact_programs=0``) on a large
+       component with a known feasible point (the true table), each open
+       target is first moved within a neighbourhood of the withheld cells
+       around it, the rest held at the truth: such a point is feasible for
+       the whole component, so it proves width at a fraction of the cost;
+    4. only the targets still open get their own programs. With
        ``required``, a target narrower than required is always solved, but
        one already shown wide enough is solved only while ``exact_programs``
        lasts; beyond that it keeps the interval its witnesses span, which
@@ -413,6 +423,15 @@ def _solve_component(
         if round_number >= 2 and after == before:
             break
 
+    if truth is not None and exact_programs == 0 and size > _LOCAL_COMPONENT_SIZE:
+        _local_witnesses(
+            problem,
+            truth,
+            pending(settled_lower),
+            pending(settled_upper),
+            witness,
+        )
+
     programs = 0
     for position in targets:
         for sign, settled in ((1.0, settled_lower), (-1.0, settled_upper)):
@@ -448,6 +467,70 @@ def _solve_component(
     solved_upper[targets] = np.floor(best_upper[targets] + _INTEGER_TOLERANCE)
     exact = settled_lower & settled_upper
     return solved_lower, solved_upper, exact
+
+
+def _local_witnesses(
+    problem: _Problem,
+    truth: np.ndarray,
+    open_below: np.ndarray,
+    open_above: np.ndarray,
+    witness: Callable[[np.ndarray], None],
+) -> None:
+    """Move open targets within their neighbourhoods, the rest held at truth.
+
+    The neighbourhood grows relation by relation from the target, keeping
+    the variables with the most room (largest true values) first, up to
+    :data:`_LOCAL_SIZE`. Holding every other variable at its true value
+    keeps each point feasible for the whole component.
+    """
+    matrix = sparse.vstack([problem.a_eq, problem.a_ub]).tocsr()
+    rhs = np.concatenate([problem.b_eq, problem.b_ub])
+    is_equality = np.arange(matrix.shape[0]) < problem.a_eq.shape[0]
+    slack = rhs - matrix @ truth
+    by_variable = matrix.tocsc()
+    for direction, positions in ((1.0, open_below), (-1.0, open_above)):
+        for position in positions:
+            local = _neighbourhood(int(position), matrix, by_variable, truth)
+            rows = np.unique(by_variable[:, local].indices)
+            block = matrix[rows][:, local]
+            # Rows keep their slack; the local variables start from the truth.
+            local_rhs = slack[rows] + block @ truth[local]
+            equality = is_equality[rows]
+            objective = np.where(local == position, direction, 0.0)
+            status, _, point = _Problem(
+                a_eq=block[equality],
+                b_eq=local_rhs[equality],
+                a_ub=block[~equality],
+                b_ub=local_rhs[~equality],
+                lower=problem.lower[local],
+                upper=problem.upper[local],
+            ).optimize(objective)
+            if status == 0:
+                full = truth.copy()
+                full[local] = point
+                witness(full)
+
+
+def _neighbourhood(
+    position: int,
+    matrix: sparse.csr_matrix,
+    by_variable: sparse.csc_matrix,
+    truth: np.ndarray,
+) -> np.ndarray:
+    """Variables reached from ``position`` through shared relations, capped."""
+    reached = np.array([position])
+    for _hop in range(4):
+        rows = np.unique(by_variable[:, reached].indices)
+        new = np.setdiff1d(matrix[rows].indices, reached)
+        if not len(new):
+            break
+        room = _LOCAL_SIZE - len(reached)
+        if len(new) >= room:
+            # The variables with the most room to move first.
+            roomiest = new[np.argsort(-truth[new], kind="stable")[:room]]
+            return np.union1d(reached, roomiest)
+        reached = np.union1d(reached, new)
+    return reached
 
 
 @dataclass(frozen=True, eq=False)
