@@ -18,6 +18,7 @@ from pages._shared import (
     user_errors,
 )
 from privacy.charts import tradeoff_figure
+from privacy.datasets import public_categories
 from privacy.export import encrypt_bytes, to_csv_bytes
 from privacy.roles import ColumnRole, columns_with_role
 from privacy.tier_catalog import TIER_DESCRIPTIONS, Tier
@@ -29,6 +30,9 @@ from privacy.tiers import (
     tradeoff_curve,
     tradeoff_parameter,
     yes_no_columns,
+)
+from privacy.tiers import (
+    table_dimensions as dimensions_of,
 )
 from privacy.tokens import EPHEMERAL_KEY_MESSAGE
 from privacy.workload import default_workload
@@ -276,7 +280,12 @@ if result.release_kind == "table" and config.protection == "differential_privacy
     if st.button(label, type="primary"):
         with user_errors():
             release = release_private_table(
-                table, roles, config, budget=budget, workload=workload
+                table,
+                roles,
+                config,
+                budget=budget,
+                workload=workload,
+                categories=public_categories(dataset, dimensions_of(config, workload)),
             )
             st.session_state[RELEASE_KEY] = release
             st.rerun()

@@ -275,6 +275,17 @@ class _Profile:
     failed_records: int
     failed_squares: float
     failed_generalization: float
+    all_sizes: np.ndarray
+    all_cumulative_records: np.ndarray
+
+    def small_records(self, k: int) -> int:
+        """Records in classes of fewer than k, whatever their l or t.
+
+        This count only grows from a node to its specializations, and the
+        records a node suppresses are at least this many.
+        """
+        small = int(np.searchsorted(self.all_sizes, k, side="left"))
+        return int(self.all_cumulative_records[small])
 
     def split(self, k: int) -> tuple[int, float, float]:
         """Suppressed records, kept squared sizes and kept generalization sum."""
@@ -608,6 +619,8 @@ class _Lattice:
             size_group, weights=classes.generalization_sums[passing], minlength=groups
         )
         failed_sizes = classes.sizes[classes.diversity_failed]
+        all_sizes, all_group = np.unique(classes.sizes, return_inverse=True)
+        all_records = np.bincount(all_group, weights=classes.sizes)
         profile = _Profile(
             sizes=distinct_sizes,
             cumulative_records=np.concatenate(([0], np.cumsum(records))).astype(
@@ -621,6 +634,10 @@ class _Lattice:
             failed_squares=float(np.sum(failed_sizes.astype(float) ** 2)),
             failed_generalization=float(
                 classes.generalization_sums[classes.diversity_failed].sum()
+            ),
+            all_sizes=all_sizes,
+            all_cumulative_records=np.concatenate(([0], np.cumsum(all_records))).astype(
+                np.int64
             ),
         )
         self.cache[cache_key] = profile
@@ -930,11 +947,11 @@ def _greedy_descent(
 def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
     """Best node index and number of nodes evaluated (index -1 if none).
 
-    Branch and bound: nodes are visited by increasing lower bound of their
-    loss, and the search stops once the best loss found is at most every
-    remaining bound. A node that fails a monotone model rules out its
-    specializations; for k alone, the records a node suppresses also bound
-    from below the suppression, hence the loss, of its specializations.
+    Branch and bound: the search stops once the best loss found is at most
+    every remaining bound. A node that fails a monotone model rules out its
+    specializations; for any model, the records a node holds in classes under
+    k bound from below the suppression, hence the loss, of its
+    specializations, and rule them out when they exceed the limit.
     """
     nodes = lattice.nodes
     records = float(lattice.records)
@@ -980,14 +997,13 @@ def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
             )
 
     bound = bounds(slice(None))
-    only_k = model.l is None and model.t is None
     best = None
     remaining = candidates.copy()
 
-    # With suppression and a monotone model, start from a good transformation
-    # found by descending greedily from the top, then visit general nodes
-    # first: a general node that fails rules out many specializations.
-    general_first = model.monotone and model.allowed_suppressed > 0
+    # With suppression, start from a good transformation found by descending
+    # greedily from the top, then visit general nodes first: a general node
+    # that fails rules out many specializations.
+    general_first = model.allowed_suppressed > 0
     if general_first:
         best = _greedy_descent(lattice, model, measure, profile)
     height = nodes.sum(axis=1)
@@ -1014,13 +1030,15 @@ def _search(lattice: _Lattice, model: _Model, measure: str) -> tuple[int, int]:
         if meets and _preferred(ranking, best):
             best = ranking
 
+        # Records in classes under k bound the suppression of every
+        # specialization, whatever l or t require.
         below = np.all(nodes <= nodes[index], axis=1)
-        if not meets and model.monotone:
+        small = node_profile.small_records(model.k)
+        if (not meets and model.monotone) or small > model.allowed_suppressed:
             remaining &= ~below
-        elif only_k:
-            suppressed = node_profile.split(model.k)[0]
-            raised = below & (floor < suppressed)
-            floor[raised] = suppressed
+        else:
+            raised = below & (floor < small)
+            floor[raised] = small
             bound[raised] = bounds(raised)
         if measure == "discernibility":
             unsuppressed = lattice.normalize_discernibility(

@@ -27,8 +27,12 @@ from privacy.synthetic import (
     COMMUNITY_CENTER_ATTENDANCE_EFFECT,
     DEFAULT_SEED,
     DEFAULT_YEAR,
+    GENDERS,
+    GRADES,
+    RACE_ETHNICITY_CATEGORIES,
     SUMMER_JOBS_ATTENDANCE_EFFECT,
     generate_population,
+    published_figures,
 )
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "UCI_ROLE_REASONS",
     "Dataset",
     "load_builtin",
+    "public_categories",
 ]
 
 DATA_DIRECTORY = Path(__file__).resolve().parents[1] / "data"
@@ -274,3 +279,52 @@ def load_builtin(
             f"leave it out (None) for all; got {students!r}."
         )
     return _uci(name.removeprefix("uci-student-"), seed, students)
+
+
+def public_categories(
+    dataset: Dataset, columns: list[str] | tuple[str, ...]
+) -> dict[str, list[str]] | None:
+    """Declared categories of a built-in dataset's columns, from public lists.
+
+    A differentially private table must list its categories from a source
+    other than the data, or the mere presence of a category (a school with a
+    single student) leaks. For the synthetic population the lists are public:
+    DESE's schools of that year, the grades, DESE's gender and race/ethnicity
+    categories, and yes/no for flags. Labels are text, as tables print them.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded dataset.
+    columns : sequence of str
+        The table's dimensions.
+
+    Returns
+    -------
+    dict of str to list of str, or None
+        The categories of every column, or None when any column has no public
+        list (uploads, other datasets, other columns).
+
+    Examples
+    --------
+    >>> sample = load_builtin("synthetic", students=50)
+    >>> public_categories(sample, ["gender"])
+    {'gender': ['Female', 'Male', 'Nonbinary']}
+    >>> public_categories(sample, ["home_zip"]) is None
+    True
+    """
+    if dataset.origin.get("builtin") != "synthetic":
+        return None
+    year = str(dataset.origin.get("year", DEFAULT_YEAR))
+    lists: dict[str, list[str]] = {
+        "school": sorted(published_figures(year)["school"].astype(str)),
+        "grade": list(GRADES),
+        "gender": list(GENDERS),
+        "race_ethnicity": list(RACE_ETHNICITY_CATEGORIES),
+    }
+    for flag in ("english_learner", "disability", "low_income", "summer_jobs"):
+        lists[flag] = ["False", "True"]
+    lists["community_center"] = ["False", "True"]
+    if not all(column in lists for column in columns):
+        return None
+    return {column: lists[column] for column in columns}

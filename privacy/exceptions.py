@@ -16,11 +16,11 @@ Weakened privacy is never printed or logged: it is a :class:`PrivacyWarning`
 from __future__ import annotations
 
 __all__ = [
+    "BudgetWarning",
+    "EphemeralKeyWarning",
     "InputError",
     "InternalError",
     "PrivacyWarning",
-    "BudgetWarning",
-    "EphemeralKeyWarning",
 ]
 
 

@@ -72,6 +72,7 @@ __all__ = [
     "membership_advantage_bound",
     "release_private_table",
     "table_dimension_candidates",
+    "table_dimensions",
     "tradeoff_curve",
     "tradeoff_parameter",
     "yes_no_columns",
@@ -538,7 +539,7 @@ def _evaluate_records(
 _PREVIEW_DRAWS = 30
 
 
-def _table_dimensions(config: TierConfig, workload: Workload) -> tuple[str, ...]:
+def table_dimensions(config: TierConfig, workload: Workload) -> tuple[str, ...]:
     """Tier 1 publishes by the unit (school) only; tier 2 by its dimensions."""
     if config.tier == Tier.CURRENT_STATE or not config.dimensions:
         return (workload.unit,)
@@ -548,7 +549,7 @@ def _table_dimensions(config: TierConfig, workload: Workload) -> tuple[str, ...]
 def _evaluate_suppressed_table(
     table: pd.DataFrame, config: TierConfig, workload: Workload
 ) -> TierResult:
-    dimensions = _table_dimensions(config, workload)
+    dimensions = table_dimensions(config, workload)
     rule = DisclosureRule(
         name=f"minimum {config.min_cell_size}",
         min_count=config.min_cell_size,
@@ -714,7 +715,7 @@ def _true_interior(
 def _evaluate_private_table(
     table: pd.DataFrame, config: TierConfig, workload: Workload
 ) -> TierResult:
-    dimensions = _table_dimensions(config, workload)
+    dimensions = table_dimensions(config, workload)
     interior = _true_interior(table, dimensions, workload)
     truth = true_answers(table, workload)
 
@@ -851,7 +852,7 @@ def release_private_table(
         The released table (with margins summed from the noisy cells) and its
         figures, with the noise drawn once.
     """
-    dimensions = _table_dimensions(config, workload)
+    dimensions = table_dimensions(config, workload)
     if categories is None:
         warnings.warn(
             "The table's categories were taken from the data, which reveals "

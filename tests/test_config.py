@@ -39,7 +39,7 @@ def test_export_names_versions_and_never_a_key():
 
 
 def test_fingerprint_is_the_sha256_of_the_canonical_csv():
-    """sha256(b"a\\n1\\n") computed by hand with hashlib."""
+    """The digest of the two-line CSV text, computed with hashlib."""
     import hashlib
 
     expected = hashlib.sha256(b"a\n1\n").hexdigest()

@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from privacy.exceptions import InputError
 
-__all__ = ["main", "EXIT_USAGE"]
+__all__ = ["EXIT_USAGE", "main"]
 
 EXIT_USAGE = 2
 
