@@ -14,6 +14,7 @@ from pages._shared import (
 )
 from privacy.charts import comparison_figure
 from privacy.roles import ColumnRole, columns_with_role
+from privacy.synthetic import SUMMER_JOBS_ATTENDANCE_EFFECT
 from privacy.tier_catalog import TIER_DESCRIPTIONS
 from privacy.tiers import compare_tiers
 from privacy.workload import default_workload
@@ -55,6 +56,9 @@ for label, result in results.items():
             "risk measure": result.headline_risk_label,
             "workload_error": result.workload.workload_error,
             "answered at full detail": result.workload.answered_share,
+            "summer-jobs effect": next(
+                (m.value for m in result.utility if m.key == "program_effect"), None
+            ),
         }
     )
 summary = pd.DataFrame(rows)
@@ -71,6 +75,11 @@ st.dataframe(
     column_config={
         "worst-case risk": st.column_config.NumberColumn(format="percent"),
         "answered at full detail": st.column_config.NumberColumn(format="percent"),
+        "summer-jobs effect": st.column_config.NumberColumn(
+            format="%+.2f pts",
+            help="The program's effect on attendance as an analyst would estimate "
+            "it from the release; blank where the release cannot answer it.",
+        ),
     },
 )
 st.caption(
@@ -83,6 +92,14 @@ st.caption(
     + f"; {results[next(iter(results))].workload.cells:,} query cells, each "
     "weighted equally."
 )
+
+if dataset.kind == "synthetic" and "summer_jobs" in dataset.table:
+    st.caption(
+        f"Summer-jobs effect: the synthetic population was built with a true "
+        f"effect of +{SUMMER_JOBS_ATTENDANCE_EFFECT:g} attendance points. Record-"
+        "level releases estimate it by regression on what they still show; tables "
+        "cannot adjust for who took part."
+    )
 
 st.subheader("What each future state can and cannot answer")
 for description in TIER_DESCRIPTIONS.values():

@@ -21,11 +21,13 @@ from privacy.charts import tradeoff_figure
 from privacy.datasets import public_categories
 from privacy.export import encrypt_bytes, to_csv_bytes
 from privacy.roles import ColumnRole, columns_with_role
+from privacy.synthetic import SUMMER_JOBS_ATTENDANCE_EFFECT
 from privacy.tier_catalog import TIER_DESCRIPTIONS, Tier
 from privacy.tiers import (
     EPSILON_CHOICES,
     hierarchy_heights,
     release_private_table,
+    release_program_effect,
     table_dimension_candidates,
     tradeoff_curve,
     tradeoff_parameter,
@@ -244,6 +246,25 @@ for measure in result.risk:
 utility_column.subheader("Utility")
 for measure in result.utility:
     utility_column.metric(measure.label, measure.formatted(), help=measure.help)
+effect = next((m for m in result.utility if m.key == "program_effect"), None)
+if effect is not None:
+    original = session_memo(
+        ("effect", dataset_version(), repr(sorted(roles.items()))),
+        lambda: release_program_effect(table, [*quasi_identifiers, *sensitive]),
+    )
+    truth = (
+        f" The true effect built into the synthetic population is "
+        f"+{SUMMER_JOBS_ATTENDANCE_EFFECT:g} points."
+        if dataset.kind == "synthetic"
+        else ""
+    )
+    st.info(
+        f"**Impact evaluation.** From this release an analyst estimates the "
+        f"summer-jobs effect on attendance at {effect.value:+.2f} points; the same "
+        f"analysis of the original data gives {original.estimate:+.2f}.{truth} "
+        "Covariates the release leaves out or coarsens bias the estimate.",
+        icon=":material/science:",
+    )
 for note in result.notes:
     st.info(note, icon=":material/info:")
 

@@ -57,6 +57,9 @@ MAX_PROGRAMS_PER_COMPONENT = 300
 # directions) tried per component.
 _AGGREGATE_ROUNDS = 12
 
+# Batches of targets sharing no relation, pushed together per component.
+_BATCH_ROUNDS = 30
+
 # Components larger than this try neighbourhood programs first, each over
 # at most _LOCAL_SIZE variables.
 _LOCAL_COMPONENT_SIZE = 300
@@ -359,7 +362,8 @@ def _solve_component(
     1. bound propagation gives bounds every solution obeys, and a solution
        found on the way that reaches one proves it optimal;
     2. a few aggregate programs push all pending targets up (or down) at
-       once, each solution a witness for many targets;
+       once, then batches of targets that share no relation, each solution
+       a witness for many targets;
     3. when only exposure matters (``exact_programs=0``) on a large
        component with a known feasible point (the true table), each open
        target is first moved within a neighbourhood of the withheld cells
@@ -423,6 +427,27 @@ def _solve_component(
         if round_number >= 2 and after == before:
             break
 
+    # Targets that share no relation barely compete: push a batch of them
+    # at once, each in the direction it still needs.
+    by_variable = sparse.vstack([problem.a_eq, problem.a_ub]).tocsc()
+    for _batch in range(_BATCH_ROUNDS):
+        down = pending(settled_lower)
+        up = pending(settled_upper)
+        up = up[np.isfinite(implied_upper[up])]
+        batch_up, batch_down = _independent_batch(up, down, by_variable)
+        if not len(batch_up) and not len(batch_down):
+            break
+        objective = np.zeros(size)
+        objective[batch_down] = 1.0
+        objective[batch_up] = -1.0
+        before = len(up) + len(down)
+        status, _, point = problem.optimize(objective)
+        if status == 0:
+            witness(point)
+        after = len(pending(settled_upper)) + len(pending(settled_lower))
+        if after == before:
+            break
+
     if truth is not None and exact_programs == 0 and size > _LOCAL_COMPONENT_SIZE:
         _local_witnesses(
             problem,
@@ -467,6 +492,25 @@ def _solve_component(
     solved_upper[targets] = np.floor(best_upper[targets] + _INTEGER_TOLERANCE)
     exact = settled_lower & settled_upper
     return solved_lower, solved_upper, exact
+
+
+def _independent_batch(
+    up: np.ndarray, down: np.ndarray, by_variable: sparse.csc_matrix
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick targets that share no relation, each with its open direction."""
+    used: set[int] = set()
+    chosen_up: list[int] = []
+    chosen_down: list[int] = []
+    for positions, chosen in ((up, chosen_up), (down, chosen_down)):
+        for position in positions:
+            rows = by_variable.indices[
+                by_variable.indptr[position] : by_variable.indptr[position + 1]
+            ]
+            if used.intersection(rows.tolist()):
+                continue
+            used.update(rows.tolist())
+            chosen.append(int(position))
+    return np.array(chosen_up, dtype=np.int64), np.array(chosen_down, dtype=np.int64)
 
 
 def _local_witnesses(

@@ -39,6 +39,7 @@ from privacy.anonymization import (
 from privacy.config import TierConfig
 from privacy.dp_budget import PrivacyBudget, new_seed
 from privacy.dp_counts import dp_rate_table
+from privacy.effects import EffectEstimate, estimate_program_effect
 from privacy.exceptions import InputError, PrivacyWarning
 from privacy.hierarchies import Hierarchy, build_hierarchy, grouping_hierarchy
 from privacy.risk import assess_risk
@@ -71,6 +72,7 @@ __all__ = [
     "hierarchy_heights",
     "membership_advantage_bound",
     "release_private_table",
+    "release_program_effect",
     "table_dimension_candidates",
     "table_dimensions",
     "tradeoff_curve",
@@ -420,6 +422,11 @@ def _evaluate_records(
 
     before = assess_risk(table, quasi_identifiers)
     after = assess_risk(release, quasi_identifiers, sensitive=attribute)
+    sensitive_kept = [
+        column
+        for column in columns_with_role(roles, ColumnRole.SENSITIVE)
+        if column in release.columns
+    ]
     truth = true_answers(table, workload)
     score = score_answers(
         truth, answers_from_records(table, release, suppressed, workload)
@@ -508,6 +515,20 @@ def _evaluate_records(
             "to a coarser figure.",
         ),
     ]
+    effect = release_program_effect(release, quasi_identifiers + sensitive_kept)
+    if effect is not None:
+        utility.append(
+            Measure(
+                "program_effect",
+                f"{effect.program} effect on {effect.outcome}",
+                effect.estimate,
+                "points",
+                "What an analyst estimates from this release: the difference "
+                "between participants and similar non-participants, adjusted "
+                "for every covariate the release still shows. Compare it with "
+                "the estimate from the original data.",
+            )
+        )
     level_text = ", ".join(
         f"{column} → level {level}" for column, level in levels.items()
     )
@@ -529,6 +550,32 @@ def _evaluate_records(
         notes=("; ".join(notes).capitalize() + ".",),
         details=anonymized,
     )
+
+
+PROGRAM_EFFECT_COLUMNS = ("summer_jobs", "attendance_rate")
+"""The City program and the outcome whose effect record-level tiers estimate."""
+
+
+def release_program_effect(
+    release: pd.DataFrame, covariates: list[str]
+) -> EffectEstimate | None:
+    """Estimate the City program's effect from a record-level release.
+
+    Returns None when the data has no such program and outcome (only the
+    synthetic population carries them, with a known true effect).
+
+    Examples
+    --------
+    >>> release_program_effect(pd.DataFrame({"a": [1]}), []) is None
+    True
+    """
+    program, outcome = PROGRAM_EFFECT_COLUMNS
+    if program not in release.columns or outcome not in release.columns:
+        return None
+    try:
+        return estimate_program_effect(release, program, outcome, covariates)
+    except InputError:
+        return None
 
 
 # ---------------------------------------------------------------------------

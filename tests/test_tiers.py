@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from privacy.config import TierConfig
+from privacy.datasets import load_builtin
 from privacy.dp_budget import PrivacyBudget
 from privacy.exceptions import InputError, PrivacyWarning
 from privacy.roles import ColumnRole
@@ -235,3 +236,28 @@ def test_unknown_hierarchy_rule_names_the_choices():
 def test_hierarchy_rule_with_wrong_parameters_is_refused():
     with pytest.raises(InputError, match="parameters it does not take"):
         hierarchy_from_spec(pd.Series(["a"], name="x"), {"rule": "masking", "size": 2})
+
+
+def test_record_tiers_estimate_the_program_effect_from_what_they_keep():
+    dataset = load_builtin("synthetic", students=3000, seed=3)
+    roles = dataset.roles
+    workload = Workload("chronically_absent", "school", ("grade",))
+    figures = {}
+    for tier in (3, 4):
+        result = evaluate_tier(
+            dataset.table,
+            roles,
+            TierConfig(tier=tier, k=5, sensitive_attribute="disability"),
+            token_key=KEY,
+            workload=workload,
+        )
+        figures[tier] = {m.key: m for m in result.utility}["program_effect"]
+    assert figures[3].label == "summer_jobs effect on attendance_rate"
+    assert np.isfinite(figures[3].value) and np.isfinite(figures[4].value)
+
+
+def test_table_tiers_do_not_claim_a_program_effect(students, workload):
+    result = evaluate_tier(
+        students, ROLES, TierConfig(tier=1), token_key=KEY, workload=workload
+    )
+    assert "program_effect" not in {m.key for m in result.utility}
