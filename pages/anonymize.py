@@ -1,5 +1,6 @@
 """Record-level anonymization: generalize and suppress until each student hides."""
 
+import dataclasses
 import datetime
 
 import pandas as pd
@@ -9,8 +10,12 @@ import streamlit as st
 from pages._shared import (
     current_dataset,
     current_roles,
+    current_tier_config,
+    dataset_version,
+    forget_widget_state,
     is_workshop_mode,
     session_memo,
+    set_tier_config,
     user_errors,
 )
 from privacy.anonymization import (
@@ -122,6 +127,22 @@ def _arx_source(name: str) -> bytes | None:
     return pasted.encode() if pasted.strip() else None
 
 
+SPECS_KEY = "anonymize_specs"
+
+
+def _remember_spec(name: str, rule: str, parameters: dict) -> None:
+    """Keep the rule of a column's hierarchy as plain, exportable values."""
+    plain = {
+        key: value.isoformat() if isinstance(value, datetime.date) else value
+        for key, value in parameters.items()
+    }
+    plain = {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in plain.items()
+    }
+    st.session_state.setdefault(SPECS_KEY, {})[name] = {"rule": rule, **plain}
+
+
 def hierarchy_editor(table: pd.DataFrame, name: str) -> Hierarchy:
     """Choose, preview and download the hierarchy of one quasi-identifier."""
     rule = st.selectbox(
@@ -132,6 +153,9 @@ def hierarchy_editor(table: pd.DataFrame, name: str) -> Hierarchy:
     )
     with user_errors():
         if rule == "arx":
+            # An uploaded hierarchy lists the data's values: it is not carried
+            # into the exported configuration, which holds rules only.
+            st.session_state.setdefault(SPECS_KEY, {}).pop(name, None)
             source = _arx_source(name)
             if source is None:
                 st.info("Upload or paste a hierarchy to use it.", icon="ℹ️")
@@ -139,7 +163,8 @@ def hierarchy_editor(table: pd.DataFrame, name: str) -> Hierarchy:
             hierarchy = read_arx_hierarchy(source, name=name)
         else:
             parameters = _rule_parameters(name, rule)
-            memo_key = ("hierarchy", id(table), name, rule, repr(parameters))
+            _remember_spec(name, rule, parameters)
+            memo_key = ("hierarchy", dataset_version(), name, rule, repr(parameters))
             hierarchy = session_memo(
                 memo_key,
                 lambda: build_hierarchy(table[name], rule, name, **parameters),
@@ -277,7 +302,7 @@ with user_errors():
         result = session_memo(
             (
                 "global",
-                id(table),
+                dataset_version(),
                 hierarchy_key,
                 k,
                 max_suppression,
@@ -296,11 +321,43 @@ with user_errors():
         )
     else:
         result = session_memo(
-            ("local", id(table), hierarchy_key, k, measure),
+            ("local", dataset_version(), hierarchy_key, k, measure),
             lambda: mondrian(
                 table, quasi_identifiers, k, hierarchies=hierarchies, measure=measure
             ),
         )
+
+if method == "global" and st.button(
+    "Use these hierarchies and this transformation in tiers 3 and 4",
+    key="anonymize_apply",
+    help="The Risk and utility, Compare and Export pages then use them.",
+):
+    specs = {
+        name: spec
+        for name, spec in st.session_state.get(SPECS_KEY, {}).items()
+        if name in quasi_identifiers
+    }
+    # Fixed levels only make sense for the same quasi-identifiers as the
+    # Data page's; otherwise the tiers search again with these hierarchies.
+    same_columns = set(quasi_identifiers) == set(default_quasi_identifiers)
+    saved = current_tier_config()
+    set_tier_config(
+        dataclasses.replace(
+            saved,
+            tier=max(saved.tier, 3),
+            hierarchies=specs,
+            levels=dict(result.levels) if same_columns else None,
+            k=k,
+            max_suppression=max_suppression,
+        )
+    )
+    forget_widget_state("cfg_")
+    st.success(
+        "Tiers 3 and 4 now use these hierarchies"
+        + (" and this transformation." if same_columns else ".")
+        + " Rules uploaded as ARX files are used here only.",
+        icon=":material/check_circle:",
+    )
 
 loss = result.information_loss
 columns = st.columns(4)
@@ -366,7 +423,7 @@ with user_errors():
     points = session_memo(
         (
             "frontier",
-            id(table),
+            dataset_version(),
             hierarchy_key,
             max_suppression,
             measure,
@@ -385,7 +442,13 @@ with user_errors():
     )
     if include_local:
         points = points + session_memo(
-            ("frontier-local", id(table), hierarchy_key, measure, tuple(k_values)),
+            (
+                "frontier-local",
+                dataset_version(),
+                hierarchy_key,
+                measure,
+                tuple(k_values),
+            ),
             lambda: [
                 frontier_point(
                     mondrian(

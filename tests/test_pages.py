@@ -178,3 +178,24 @@ def test_export_page_refuses_a_bad_configuration_naming_the_field(app):
     ).run()
     assert not app.exception
     assert "'epsilon' must be a number above 0" in _texts(app.error)
+
+
+def test_hierarchies_chosen_on_the_anonymization_page_drive_tier_3(app):
+    app.switch_page("pages/anonymize.py").run()
+    assert not app.exception
+    app.button(key="anonymize_apply").click().run()
+    assert not app.exception
+    config = app.session_state["tier_config"]
+    assert config.tier == 3
+    assert config.levels is not None
+    assert config.hierarchies["date_of_birth"]["rule"] == "automatic"
+
+    app.switch_page("pages/explore.py").run()
+    assert not app.exception
+    assert app.toggle(key="cfg_search").value is False
+    levels = {m.label: m.value for m in app.metric}
+    assert int(levels["k achieved"]) >= config.k
+
+    app.switch_page("pages/export.py").run()
+    exported = json.loads(app.code[0].value)
+    assert exported["tier"]["levels"] == config.levels
