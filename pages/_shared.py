@@ -26,6 +26,8 @@ ROLES_KEY = "roles"
 BUDGET_KEY = "privacy_budget"
 TOKEN_KEY = "token_key"
 DATASET_VERSION_KEY = "dataset_version"
+# Session keys under which pages keep releases made with noise.
+RELEASE_KEYS = ("private_release", "epsilon_release")
 
 
 def _leave_pages_directory_mode() -> None:
@@ -61,6 +63,10 @@ def set_dataset(dataset: Dataset) -> None:
     st.session_state[DATASET_KEY] = dataset
     st.session_state[ROLES_KEY] = dict(dataset.roles)
     st.session_state[DATASET_VERSION_KEY] = dataset_version() + 1
+    # Releases made from the previous data must not be shown beside the new
+    # data. The privacy budget stays: it is spent, whatever comes next.
+    for key in RELEASE_KEYS:
+        st.session_state.pop(key, None)
 
 
 def dataset_version() -> int:
@@ -269,3 +275,24 @@ def evaluate_logged(table, roles, config, *, token_key, workload):
         return evaluate_tier(
             table, roles, config, token_key=token_key, workload=workload
         )
+
+
+def session_workload(dataset: Dataset, roles: dict, config: object):
+    """The workload of rate queries for this session's data and settings.
+
+    The configured outcome is used when the data has it as a yes/no column;
+    otherwise (new data, another dataset) the default outcome is chosen.
+    """
+    from privacy.roles import columns_with_role
+    from privacy.tiers import yes_no_columns
+    from privacy.workload import default_workload
+
+    outcome = config.indicator
+    if outcome not in yes_no_columns(dataset.table):
+        outcome = None
+    return default_workload(
+        dataset.table,
+        columns_with_role(roles, ColumnRole.QUASI_IDENTIFIER),
+        columns_with_role(roles, ColumnRole.SENSITIVE),
+        outcome=outcome,
+    )

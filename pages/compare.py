@@ -9,6 +9,7 @@ from pages._shared import (
     current_tier_config,
     dataset_version,
     session_memo,
+    session_workload,
     token_key,
     user_errors,
 )
@@ -17,7 +18,6 @@ from privacy.roles import ColumnRole, columns_with_role
 from privacy.synthetic import SUMMER_JOBS_ATTENDANCE_EFFECT
 from privacy.tier_catalog import TIER_DESCRIPTIONS
 from privacy.tiers import compare_tiers
-from privacy.workload import default_workload
 
 st.title("Compare tiers")
 st.markdown(
@@ -36,9 +36,7 @@ sensitive = columns_with_role(roles, ColumnRole.SENSITIVE)
 key, _ = token_key()
 
 with user_errors():
-    workload = default_workload(
-        dataset.table, quasi_identifiers, sensitive, outcome=config.indicator
-    )
+    workload = session_workload(dataset, roles, config)
     with st.spinner("Evaluating every tier…"):
         results = session_memo(
             ("compare", dataset_version(), repr(config), repr(sorted(roles.items()))),

@@ -34,6 +34,7 @@ from privacy.dp import (
     tradeoff_curves,
     validate_epsilon,
 )
+from privacy.export import to_csv_bytes
 from privacy.roles import ColumnRole
 
 RELEASE_KEY = "epsilon_release"
@@ -339,7 +340,7 @@ if release is not None:
         )
     st.download_button(
         "Download the release (CSV)",
-        released.to_csv(index=False).encode("utf-8"),
+        to_csv_bytes(released),
         file_name="dp_release.csv",
         mime="text/csv",
         on_click="ignore",

@@ -268,25 +268,6 @@ if effect is not None:
 for note in result.notes:
     st.info(note, icon=":material/info:")
 
-st.subheader("The trade-off")
-parameter = tradeoff_parameter(config)
-with user_errors():
-    with st.spinner("Drawing the risk–utility curve…"):
-        curve = session_memo(
-            ("curve", *memo_key),
-            lambda: tradeoff_curve(
-                table, roles, config, token_key=key, workload=workload
-            ),
-        )
-st.plotly_chart(
-    tradeoff_figure(curve, parameter, getattr(config, parameter)),
-    width="stretch",
-)
-st.caption(
-    f"{result.headline_risk_label} against the workload error, as "
-    f"{parameter.replace('_', ' ')} varies; the ring marks the current choice."
-)
-
 st.subheader("The release")
 if result.release_kind == "table" and config.protection == "differential_privacy":
     budget = privacy_budget()
@@ -362,3 +343,24 @@ else:
                 "Decrypt with `python -m privacy decrypt release.csv.enc --out "
                 "release.csv` and the same passphrase."
             )
+
+# The curve comes last: it evaluates the tier once per parameter value, and
+# the figures and release above should not wait for it.
+st.subheader("The trade-off")
+parameter = tradeoff_parameter(config)
+with user_errors():
+    with st.spinner("Drawing the risk–utility curve…"):
+        curve = session_memo(
+            ("curve", *memo_key),
+            lambda: tradeoff_curve(
+                table, roles, config, token_key=key, workload=workload
+            ),
+        )
+st.plotly_chart(
+    tradeoff_figure(curve, parameter, getattr(config, parameter)),
+    width="stretch",
+)
+st.caption(
+    f"{result.headline_risk_label} against the workload error, as "
+    f"{parameter.replace('_', ' ')} varies; the ring marks the current choice."
+)

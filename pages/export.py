@@ -12,6 +12,7 @@ from pages._shared import (
     evaluate_logged,
     forget_widget_state,
     session_memo,
+    session_workload,
     set_dataset,
     set_roles,
     set_tier_config,
@@ -25,9 +26,8 @@ from privacy.config import (
     table_fingerprint,
 )
 from privacy.datasets import load_builtin
-from privacy.roles import ColumnRole, columns_with_role, validate_roles
+from privacy.roles import validate_roles
 from privacy.tiers import decision_record
-from privacy.workload import default_workload
 
 st.title("Export and reload")
 st.markdown(
@@ -63,31 +63,39 @@ st.download_button(
     type="primary",
 )
 
-with user_errors():
+st.caption(
+    "The fingerprint lets anyone who holds this file check a guess of the whole "
+    "table: share configurations of small or guessable tables only with people "
+    "allowed to know the data."
+)
+
+# The decision record needs the tier's figures; if they cannot be computed on
+# this data, say why and still offer loading a configuration below.
+record = None
+with user_errors(stop=False):
     key, _ = token_key()
-    workload = default_workload(
-        dataset.table,
-        columns_with_role(roles, ColumnRole.QUASI_IDENTIFIER),
-        columns_with_role(roles, ColumnRole.SENSITIVE),
-        outcome=config.indicator,
-    )
+    workload = session_workload(dataset, roles, config)
     result = session_memo(
         ("evaluate", dataset_version(), repr(config), repr(sorted(roles.items()))),
         lambda: evaluate_logged(
             dataset.table, roles, config, token_key=key, workload=workload
         ),
     )
-record = decision_record(
-    result, dataset_name=dataset.name, when=datetime.now(UTC), fingerprint=fingerprint
-)
-with st.expander("One-page record of the decision"):
-    st.markdown(record)
-st.download_button(
-    "Download the decision record (Markdown)",
-    record,
-    file_name="decision-record.md",
-    mime="text/markdown",
-)
+    record = decision_record(
+        result,
+        dataset_name=dataset.name,
+        when=datetime.now(UTC),
+        fingerprint=fingerprint,
+    )
+if record is not None:
+    with st.expander("One-page record of the decision"):
+        st.markdown(record)
+    st.download_button(
+        "Download the decision record (Markdown)",
+        record,
+        file_name="decision-record.md",
+        mime="text/markdown",
+    )
 
 st.subheader("Load a configuration")
 upload = st.file_uploader("Configuration file (JSON)", type=["json"])
@@ -97,12 +105,16 @@ if upload is not None and st.session_state.get("applied_config") != upload.file_
         if loaded.origin.get("builtin"):
             origin = dict(loaded.origin)
             target = load_builtin(origin.pop("builtin"), **origin)
-            set_dataset(target)
         else:
             target = dataset
+        # Check everything before changing the session: a configuration that
+        # does not fit leaves the session's data as it was.
+        roles_loaded = validate_roles(target.table, loaded.roles)
         same_rows = len(target.table) == loaded.input_rows
         same_data = same_rows and table_fingerprint(target.table) == loaded.input_sha256
-        set_roles(validate_roles(target.table, loaded.roles))
+        if target is not dataset:
+            set_dataset(target)
+        set_roles(roles_loaded)
         set_tier_config(loaded.tier)
         forget_widget_state("cfg_")
         st.session_state["applied_config"] = upload.file_id

@@ -91,14 +91,16 @@ def comparison_figure(summary: pd.DataFrame) -> go.Figure:
     2
     """
     figure = go.Figure()
-    for row in summary.itertuples(index=False):
+    # Tiers often land close together: alternate where their labels go.
+    positions = ("top center", "bottom center", "middle right", "top right")
+    for index, row in enumerate(summary.itertuples(index=False)):
         figure.add_trace(
             go.Scatter(
                 x=[row.workload_error],
                 y=[row.headline_risk],
                 mode="markers+text",
                 text=[row.tier],
-                textposition="top center",
+                textposition=positions[index % len(positions)],
                 marker={"size": 16},
                 name=row.tier,
             )

@@ -301,7 +301,7 @@ def config_from_json(text: str | bytes) -> ConfigDocument:
     return ConfigDocument(
         tier=_read_tier(_require(payload, "tier", dict)),
         roles=roles,
-        origin=_require(source, "origin", dict, prefix="input."),
+        origin=_read_origin(_require(source, "origin", dict, prefix="input.")),
         input_name=_require(source, "name", str, prefix="input."),
         input_rows=_require(source, "rows", int, prefix="input."),
         input_sha256=_require(source, "sha256", str, prefix="input."),
@@ -324,6 +324,36 @@ def _require(
             f"Field {prefix + name!r} must be of type {kind.__name__}; got {value!r}."
         )
     return value
+
+
+# What may describe how to load a built-in dataset again, with its types.
+_ORIGIN_FIELDS: dict[str, tuple[type, ...]] = {
+    "builtin": (str,),
+    "year": (str,),
+    "seed": (int,),
+    "students": (int, type(None)),
+}
+
+
+def _read_origin(raw: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(raw) - set(_ORIGIN_FIELDS))
+    if unknown:
+        raise InputError(
+            f"The configuration's 'input.origin' has unknown fields {unknown}; "
+            f"known fields are {sorted(_ORIGIN_FIELDS)}."
+        )
+    for name, value in raw.items():
+        kinds = _ORIGIN_FIELDS[name]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise InputError(
+                f"Field 'input.origin.{name}' has the wrong type; got {value!r}."
+            )
+    if raw and "builtin" not in raw:
+        raise InputError(
+            "The configuration's 'input.origin' lacks the field 'builtin' naming "
+            "the dataset to load."
+        )
+    return dict(raw)
 
 
 def _read_roles(raw: Mapping[str, Any]) -> dict[str, ColumnRole]:

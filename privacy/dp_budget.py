@@ -220,11 +220,17 @@ new session for new data.
         """
         if self.can_afford(epsilon):
             return
+        remedy = (
+            f"Choose ε of at most {self.remaining:g}"
+            if self.remaining > 0
+            else "The budget is spent: no further release can be made from "
+            "these students"
+        )
         raise BudgetExceededError(
             f"This release needs ε = {epsilon:g} but only ε = {self.remaining:g} "
             f"is left of the session's budget of {self.cap:g} ({self.spent:g} "
-            f"spent on {len(self._ledger)} releases). Choose ε of at most "
-            f"{self.remaining:g}, or start a new session for new data."
+            f"spent on {len(self._ledger)} releases). {remedy}, or start a new "
+            "session for new data."
         )
 
     def charge(self, epsilon: float, description: str) -> None:

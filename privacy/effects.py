@@ -23,7 +23,7 @@ import pandas as pd
 from privacy.exceptions import InputError
 from privacy.workload import category_labels, indicator_values
 
-__all__ = ["EffectEstimate", "estimate_program_effect", "MAX_COVARIATE_LEVELS"]
+__all__ = ["MAX_COVARIATE_LEVELS", "EffectEstimate", "estimate_program_effect"]
 
 # A covariate with more categories than this (a birth date, a token) is left
 # out: it would add one parameter per few records and explain nothing.

@@ -118,14 +118,16 @@ class ProtectedTable:
             values are left out, so the frame can be shown in a workshop.
         """
         intervals = self.audit.intervals
-        labels = self.cells.iloc[intervals["cell"].to_numpy()][
-            [*self.dimensions, "level"]
-        ].reset_index(drop=True)
+        # An empty audit (nothing withheld) has no integer cell column.
+        cells = intervals["cell"].to_numpy(dtype=np.int64)
+        labels = self.cells.iloc[cells][[*self.dimensions, "level"]].reset_index(
+            drop=True
+        )
         reasons = np.where(
             intervals["measure"] == "count",
-            self.cells["count_reason"].to_numpy()[intervals["cell"].to_numpy()],
+            self.cells["count_reason"].to_numpy()[cells],
             self.cells.get("rate_reason", self.cells["count_reason"]).to_numpy()[
-                intervals["cell"].to_numpy()
+                cells
             ],
         )
         frame = labels.assign(

@@ -45,8 +45,9 @@ __all__ = [
     "true_answers",
 ]
 
-_TRUE_WORDS = {"1", "true", "yes", "y", "t"}
-_FALSE_WORDS = {"0", "false", "no", "n", "f"}
+# Single letters T and F are left out on purpose: F is also "female".
+_TRUE_WORDS = {"1", "true", "yes", "y"}
+_FALSE_WORDS = {"0", "false", "no", "n"}
 MAX_SUBGROUP_VALUES = 20
 
 
@@ -303,12 +304,25 @@ def answers_from_records(
         else:
             estimate = pd.Series(np.full(len(outcome), np.nanmean(outcome)))
 
+        # A record answers its cell at full detail only if the release shows
+        # every grouping column exactly as it was.
+        exact = pd.Series(np.full(len(outcome), len(shown) == len(grouping)))
+        for column in shown:
+            exact &= (
+                category_labels(released[column]).to_numpy()
+                == category_labels(kept[column]).to_numpy()
+            )
+
         # Average each student's estimate over the true cell they belong to.
         true_keys = [
             category_labels(kept[column]).reset_index(drop=True) for column in grouping
         ]
-        rates = estimate.groupby(true_keys, dropna=False).mean()
-        frames[grouping] = pd.DataFrame({"rate": rates})
+        frames[grouping] = pd.DataFrame(
+            {
+                "rate": estimate.groupby(true_keys, dropna=False).mean(),
+                "exact": exact.groupby(true_keys, dropna=False).all(),
+            }
+        )
     return WorkloadAnswers(frames=frames, overall_rate=float(np.nanmean(outcome)))
 
 
@@ -402,19 +416,25 @@ def score_answers(truth: WorkloadAnswers, released: WorkloadAnswers) -> Workload
 
     errors, answered, rows = [], [], []
     for grouping, true_frame in truth.frames.items():
-        estimate = released.frames[grouping]["rate"].reindex(true_frame.index)
+        answers = released.frames[grouping].reindex(true_frame.index)
+        estimate = answers["rate"]
         exact = estimate.notna().to_numpy()
+        if "exact" in answers:
+            # Answered, but from coarser groups: an estimate, not full detail.
+            full_detail = answers["exact"].eq(True).to_numpy(dtype=bool)
+        else:
+            full_detail = exact
         fallback = _unit_fallback(true_frame.index, unit_answers, overall)
         filled = np.where(exact, estimate.to_numpy(dtype=float), fallback)
         error = np.abs(filled - true_frame["rate"].to_numpy(dtype=float)) * 100
         errors.append(error)
-        answered.append(exact)
+        answered.append(full_detail)
         rows.append(
             {
                 "grouping": " × ".join(grouping),
                 "cells": len(true_frame),
                 "workload_error": float(error.mean()),
-                "answered_share": float(exact.mean()),
+                "answered_share": float(full_detail.mean()),
             }
         )
 

@@ -66,6 +66,8 @@ def test_fingerprint_changes_with_one_value():
         (lambda p: p["input"].pop("sha256"), "lacks the field 'input.sha256'"),
         (lambda p: p["column_roles"].update(x="secret"), "column_roles.x"),
         (lambda p: p["tier"].update(max_suppression=0.9), "'max_suppression'"),
+        (lambda p: p["input"]["origin"].update(evil=1), "unknown fields \\['evil'\\]"),
+        (lambda p: p["input"]["origin"].update(seed="7"), "input.origin.seed"),
     ],
     ids=[
         "unknown-version",
@@ -80,6 +82,8 @@ def test_fingerprint_changes_with_one_value():
         "missing-fingerprint",
         "unknown-role",
         "too-much-suppression",
+        "unknown-origin-field",
+        "origin-seed-as-text",
     ],
 )
 def test_invalid_documents_name_the_field(edit, message):

@@ -199,3 +199,19 @@ def test_hierarchies_chosen_on_the_anonymization_page_drive_tier_3(app):
     app.switch_page("pages/export.py").run()
     exported = json.loads(app.code[0].value)
     assert exported["tier"]["levels"] == config.levels
+
+
+def test_a_new_dataset_clears_releases_made_from_the_old_one(app):
+    app.session_state["tier_config"] = TierConfig(
+        tier=2, protection="differential_privacy", epsilon=0.5
+    )
+    app.switch_page("pages/explore.py").run()
+    app.button[0].click().run()
+    assert app.session_state["private_release"] is not None
+
+    app.switch_page("pages/data.py").run()
+    app.radio(key="source").set_value("uci-student-mat").run()
+    app.button[0].click().run()
+    assert "private_release" not in app.session_state
+    # The budget spent on the old data stays spent.
+    assert float(app.session_state["privacy_budget"].spent) == pytest.approx(0.5)

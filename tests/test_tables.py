@@ -499,3 +499,53 @@ def test_every_release_passes_its_own_audit(example):
         withheld_lower_bound=1,
     )
     assert outsider.passed
+
+
+def test_build_table_reads_text_yes_no_indicators():
+    students = pd.DataFrame({"school": ["A", "A", "B"], "absent": ["True", "no", "1"]})
+    cells = build_table(students, ["school"], indicator="absent").cells
+
+    assert cell(cells, school="A")["numerator"] == 1
+    assert cell(cells, school="B")["numerator"] == 1
+
+
+def test_audit_of_a_small_table_is_exact():
+    students = students_from_counts({("A", "1"): 2, ("A", "2"): 30, ("B", "1"): 40})
+    protected = protect_table(students, ["school", "grade"], RULE_PRESETS["dese-6"])
+
+    assert protected.audit.intervals["exact"].all()
+
+
+def test_audit_frame_labels_cells_without_true_values():
+    students = students_from_counts({("A", "1"): 2, ("A", "2"): 30, ("B", "1"): 40})
+    protected = protect_table(students, ["school", "grade"], RULE_PRESETS["dese-6"])
+    frame = protected.audit_frame()
+
+    assert "count" not in frame.columns
+    assert cell(frame, school="A", grade="1")["reason"] == "primary"
+
+
+@st.composite
+def small_rate_tables(draw):
+    """A school table of students with a yes/no attribute."""
+    schools = draw(st.integers(2, 5))
+    sizes = draw(st.lists(st.integers(0, 30), min_size=schools, max_size=schools))
+    rows = []
+    for school, size in enumerate(sizes):
+        with_attribute = draw(st.integers(0, size))
+        rows += [(f"S{school}", True)] * with_attribute
+        rows += [(f"S{school}", False)] * (size - with_attribute)
+    if not rows:
+        rows = [("S0", True)]
+    return pd.DataFrame(rows, columns=["school", "absent"]), draw(st.integers(3, 8))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(small_rate_tables())
+def test_every_rate_release_passes_its_own_audit(example):
+    students, min_count = example
+    rule = DisclosureRule("test", min_count=min_count)
+    protected = protect_table(students, ["school"], rule, indicator="absent")
+
+    assert protected.audit.passed
+    assert protected.published_cells_below_minimum == 0

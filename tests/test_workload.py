@@ -69,6 +69,8 @@ def test_fully_generalized_school_answers_every_cell_with_the_overall_rate(
     score = score_answers(true_answers(six_students, workload), answers)
     # |0.5 - 0.75| and |0.5 - 0| in points, averaged: (25 + 50) / 2.
     assert score.workload_error == pytest.approx(37.5)
+    # Answered, but only from the coarser group: not at full detail.
+    assert score.answered_share == 0.0
 
 
 def test_suppressed_school_falls_back_to_the_overall_rate(six_students):
@@ -138,3 +140,9 @@ def test_default_workload_without_quasi_identifiers_says_what_to_mark(
 ):
     with pytest.raises(InputError, match="Mark one on the Data page"):
         default_workload(six_students, [], [])
+
+
+def test_single_letters_f_and_t_are_not_read_as_yes_no():
+    """F is also "female": a gender column must not pass for a flag."""
+    with pytest.raises(InputError, match="must be yes/no"):
+        indicator_values(pd.Series(["F", "F"], name="gender"))

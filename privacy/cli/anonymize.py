@@ -29,6 +29,7 @@ from privacy.exceptions import InputError
 from privacy.export import to_csv_bytes
 from privacy.hierarchies import Hierarchy, default_hierarchy, read_arx_hierarchy
 from privacy.loading import read_table_file
+from privacy.roles import ColumnRole, infer_roles
 
 __all__ = ["find_hierarchy_files", "format_result", "register", "run"]
 
@@ -294,12 +295,22 @@ def run(arguments: argparse.Namespace) -> int:
             measure=arguments.measure,
         )
 
+    # Direct identifiers are never released as is: the app replaces them by
+    # keyed tokens; here, without a key, they are dropped.
+    identifiers = [
+        column
+        for column, role in infer_roles(table).items()
+        if role == ColumnRole.DIRECT_IDENTIFIER and column not in quasi_identifiers
+    ]
+    release = result.release.drop(columns=identifiers)
     try:
-        out.write_bytes(to_csv_bytes(result.release))
+        out.write_bytes(to_csv_bytes(release))
     except OSError as error:
         raise InputError(
             f"Cannot write {str(out)!r}: {error.strerror}. Choose a writable path."
         ) from error
     print(format_result(result))
+    if identifiers:
+        print(f"direct identifiers dropped: {', '.join(identifiers)}")
     print(f"release written to {out}")
     return 0
