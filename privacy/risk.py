@@ -327,6 +327,12 @@ def _population_class_sizes(
 ) -> np.ndarray:
     """Size F_j of the population class matching each sample class."""
     _check_table(population, quasi_identifiers, "quasi-identifiers of the population")
+    if len(population) < len(table):
+        raise InputError(
+            f"The population table has {len(population):,} records, fewer than "
+            f"the sample's {len(table):,}; a sample is drawn from its population. "
+            "Pass the whole population (for example the full synthetic district)."
+        )
 
     # Factorize sample and population together so that equal QI values get
     # equal keys in both tables.

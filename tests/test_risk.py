@@ -298,7 +298,7 @@ def test_marketer_risk_sums_sample_over_population_class_sizes():
 
 def test_population_class_smaller_than_sample_class_is_raised_to_it():
     """The population contains the sample, so grade 9 has at least 3 people."""
-    population = pd.DataFrame({"grade": [9, 10, 10, 11]})
+    population = pd.DataFrame({"grade": [9, 10, 10, 11, 12, 12]})
 
     report = assess_risk(SMALL_SCHOOL, ["grade"], population=population)
 

@@ -11,3 +11,14 @@ def test_audit_frame_of_a_table_with_nothing_withheld_is_empty():
     assert frame.empty
     assert "exposed" in frame.columns
     assert protected.audit.passed
+
+
+def test_a_population_smaller_than_the_sample_is_refused():
+    import pytest
+
+    from privacy.exceptions import InputError
+    from privacy.risk import assess_risk
+
+    sample = pd.DataFrame({"grade": ["1", "2", "2"]})
+    with pytest.raises(InputError, match="fewer than the sample's 3"):
+        assess_risk(sample, ["grade"], population=sample.iloc[:2])
