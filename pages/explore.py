@@ -184,6 +184,11 @@ else:
     )
     if search:
         changes["levels"] = None
+        right.caption(
+            "The search weighs every quasi-identifier's lost detail equally. If "
+            "your analysis needs a column intact (school, grade), turn the search "
+            "off and keep its level at 0, or mark fewer quasi-identifiers."
+        )
     else:
         with user_errors():
             heights = hierarchy_heights(table, quasi_identifiers, saved.hierarchies)

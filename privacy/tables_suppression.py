@@ -16,16 +16,18 @@ from scipy import sparse
 from privacy.exceptions import InputError, InternalError
 from privacy.tables_audit import (
     DEFAULT_PROTECTION,
-    MAX_PROGRAMS_PER_COMPONENT,
     AuditResult,
     ProtectionLevel,
     TableConstraints,
     _package,
-    _solve_intervals,
-    _System,
 )
 from privacy.tables_builder import CountTable, build_table
 from privacy.tables_rules import DisclosureRule
+from privacy.tables_solver import (
+    MAX_PROGRAMS_PER_COMPONENT,
+    LinearSystem,
+    solve_intervals,
+)
 
 __all__ = ["ProtectedTable", "protect_table", "rate_mean_relative_error"]
 
@@ -126,9 +128,7 @@ class ProtectedTable:
         reasons = np.where(
             intervals["measure"] == "count",
             self.cells["count_reason"].to_numpy()[cells],
-            self.cells.get("rate_reason", self.cells["count_reason"]).to_numpy()[
-                cells
-            ],
+            self.cells.get("rate_reason", self.cells["count_reason"]).to_numpy()[cells],
         )
         frame = labels.assign(
             measure=intervals["measure"].map(
@@ -351,7 +351,7 @@ def _audit_measures(
         inequalities = sparse.hstack([-identity, identity]).tocsr()
     else:
         inequalities = sparse.csr_matrix((0, n_cells))
-    system = _System(lower, upper, equalities, inequalities)
+    system = LinearSystem(lower, upper, equalities, inequalities)
     targets = np.concatenate([measure.withheld for measure in measures])
     truth = np.concatenate([measure.values for measure in measures])
     sensitive = np.concatenate([measure.sensitive for measure in measures])
@@ -359,7 +359,7 @@ def _audit_measures(
     required = np.where(
         sensitive, [protection.required_width(value) for value in truth], 0.0
     )
-    solved_lower, solved_upper, exact = _solve_intervals(
+    solved_lower, solved_upper, exact = solve_intervals(
         system,
         targets,
         cache,
@@ -386,6 +386,7 @@ def _audit_measures(
         results.append(result.intervals)
     intervals = pd.concat(results, ignore_index=True)
     intervals["exposed"] = intervals["exposed"].astype(bool)
+    intervals["cell"] = intervals["cell"].astype(np.int64)
     return AuditResult(intervals=intervals, protection=protection)
 
 
