@@ -137,7 +137,8 @@ def main() -> None:
     print("Mean absolute error at the smallest, middle and largest epsilon:")
     for index in (0, arguments.epsilons // 2, arguments.epsilons - 1):
         print(
-            f"  ε = {epsilons[index]:7.3f}: ours {ours.mean_absolute_error[index]:8.3f}"
+            f"  ε = {epsilons[index]:7.3f}: "
+            f"ours {ours.mean_absolute_error[index]:8.3f}"
             f"  numpy {numpy_errors[index]:8.3f}  diffprivlib "
             f"{peer_errors[index]:8.3f}  (1/ε = {1 / epsilons[index]:.3f}, "
             "less where clamping at 0 helps)"

@@ -19,7 +19,6 @@ from privacy.tables import (
 )
 from privacy.tables_costs import (
     compare_with_dp,
-    cost_by_subgroup,
     differencing_risks,
     subgroup_cost_figure,
 )
@@ -221,7 +220,7 @@ st.dataframe(audit, hide_index=True, width="stretch")
 
 # --- Who pays ---------------------------------------------------------------------
 st.header("Who loses their numbers")
-costs = cost_by_subgroup(table, protected)
+costs = protected.subgroup_costs
 st.plotly_chart(subgroup_cost_figure(costs), width="stretch")
 st.dataframe(costs, hide_index=True, width="stretch")
 

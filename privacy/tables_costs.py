@@ -31,6 +31,11 @@ from privacy.tables import (
     ProtectedTable,
     rate_mean_relative_error,
 )
+from privacy.tables_subgroups import (
+    SMALL_SCHOOL_STUDENTS,
+    default_subgroups,
+    subgroup_costs,
+)
 
 __all__ = [
     "SMALL_SCHOOL_STUDENTS",
@@ -42,67 +47,6 @@ __all__ = [
     "subgroup_cost_figure",
 ]
 
-#: A school with fewer students than this counts as small.
-SMALL_SCHOOL_STUDENTS = 250
-
-# Columns of the synthetic population (and of most school exports) that
-# define the subgroups whose cost is reported.
-_FLAG_SUBGROUPS = {
-    "disability": "Students with disabilities",
-    "english_learner": "English learners",
-    "low_income": "Low income",
-}
-_RACE_COLUMN = "race_ethnicity"
-_SCHOOL_COLUMN = "school"
-
-
-def default_subgroups(table: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Return the subgroups to report, as masks over the records.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per student.
-
-    Returns
-    -------
-    dict of str to numpy.ndarray of bool
-        ``"All students"`` always; students with disabilities, English
-        learners and low-income students when those yes/no columns exist;
-        each race group when ``race_ethnicity`` exists; and students of
-        small schools (fewer than :data:`SMALL_SCHOOL_STUDENTS`) when
-        ``school`` exists.
-
-    Examples
-    --------
-    >>> students = pd.DataFrame({"disability": [True, False, False]})
-    >>> subgroups = default_subgroups(students)
-    >>> list(subgroups)
-    ['All students', 'Students with disabilities']
-    >>> subgroups["Students with disabilities"].tolist()
-    [True, False, False]
-    """
-    subgroups = {"All students": np.ones(len(table), dtype=bool)}
-    for column, label in _FLAG_SUBGROUPS.items():
-        if column in table.columns and table[column].isin([0, 1]).all():
-            subgroups[label] = table[column].astype(bool).to_numpy()
-    if _RACE_COLUMN in table.columns:
-        races = (
-            table[_RACE_COLUMN]
-            .astype(object)
-            .where(table[_RACE_COLUMN].notna(), MISSING_LABEL)
-        )
-        for race in sorted(races.map(str).unique()):
-            subgroups[race] = (races.map(str) == race).to_numpy()
-    if _SCHOOL_COLUMN in table.columns:
-        sizes = table.groupby(_SCHOOL_COLUMN, dropna=False)[_SCHOOL_COLUMN].transform(
-            "size"
-        )
-        small = (sizes < SMALL_SCHOOL_STUDENTS).to_numpy()
-        if small.any():
-            subgroups[f"Small schools (< {SMALL_SCHOOL_STUDENTS} students)"] = small
-    return subgroups
-
 
 def cost_by_subgroup(
     table: pd.DataFrame,
@@ -113,6 +57,9 @@ def cost_by_subgroup(
 
     A student's number is withheld when the interior cell the student is
     counted in is withheld (for a rate table: when the cell's rate is).
+    :func:`~privacy.tables.protect_table` already reports this for the
+    default subgroups (``ProtectedTable.subgroup_costs``); this function
+    measures other subgroups.
 
     Parameters
     ----------
@@ -126,9 +73,7 @@ def cost_by_subgroup(
     Returns
     -------
     pandas.DataFrame
-        One row per subgroup: ``subgroup``, ``students``, ``cells`` (interior
-        cells holding at least one of its students), ``withheld_cell_share``
-        and ``withheld_student_share``.
+        As :func:`privacy.tables_subgroups.subgroup_costs`.
 
     Raises
     ------
@@ -154,32 +99,7 @@ def cost_by_subgroup(
         subgroups = default_subgroups(table)
     reason_column = "count_reason" if protected.indicator is None else "rate_reason"
     withheld_cells = (protected.cells[reason_column] != "").to_numpy()
-    record_withheld = withheld_cells[protected.record_cells]
-
-    rows = []
-    for name, mask in subgroups.items():
-        mask = np.asarray(mask, dtype=bool)
-        if len(mask) != len(table):
-            raise InputError(
-                f"Subgroup '{name}' marks {len(mask)} records; the table has "
-                f"{len(table)}. Build each mask from the same table."
-            )
-        cells = np.unique(protected.record_cells[mask])
-        students = int(mask.sum())
-        rows.append(
-            {
-                "subgroup": name,
-                "students": students,
-                "cells": len(cells),
-                "withheld_cell_share": (
-                    float(withheld_cells[cells].mean()) if len(cells) else 0.0
-                ),
-                "withheld_student_share": (
-                    float(record_withheld[mask].mean()) if students else 0.0
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
+    return subgroup_costs(protected.record_cells, withheld_cells, subgroups)
 
 
 def subgroup_cost_figure(costs: pd.DataFrame) -> go.Figure:

@@ -28,6 +28,7 @@ from privacy.tables_solver import (
     LinearSystem,
     solve_intervals,
 )
+from privacy.tables_subgroups import default_subgroups, subgroup_costs
 
 __all__ = ["ProtectedTable", "protect_table", "rate_mean_relative_error"]
 
@@ -69,6 +70,11 @@ class ProtectedTable:
         counts as an error of 1 (the reader learns nothing of it) and a
         top/bottom-coded rate is read as its threshold. None without an
         indicator.
+    subgroup_costs : pandas.DataFrame
+        Share of cells and of students withheld for all students, students
+        with disabilities, English learners, low-income students, each race
+        group and small schools, when those columns exist (see
+        :func:`privacy.tables_subgroups.subgroup_costs`).
     """
 
     cells: pd.DataFrame
@@ -83,6 +89,7 @@ class ProtectedTable:
     suppressed_student_share: float = 0.0
     published_cells_below_minimum: int = 0
     rate_mean_relative_error: float | None = None
+    subgroup_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def release(self) -> pd.DataFrame:
         """Return the table to publish: no true values, no reasons.
@@ -272,7 +279,10 @@ def protect_table(
             measures, built.constraints, incidence, rule, protection_level
         )
     audit = _audit_measures(measures, built.constraints, rule, protection_level, {})
-    return _package_protected(built, measures, audit, rule, protection_level)
+    costs = subgroup_costs(
+        built.record_cells, measures[-1].withheld, default_subgroups(table)
+    )
+    return _package_protected(built, measures, audit, rule, protection_level, costs)
 
 
 def _measure_bounds(
@@ -566,6 +576,7 @@ def _package_protected(
     audit: AuditResult,
     rule: DisclosureRule,
     protection: ProtectionLevel,
+    costs: pd.DataFrame,
 ) -> ProtectedTable:
     """Assemble the publisher's view and the cost measures."""
     cells = built.cells.copy()
@@ -635,6 +646,7 @@ def _package_protected(
         ),
         published_cells_below_minimum=below,
         rate_mean_relative_error=rate_error,
+        subgroup_costs=costs,
     )
 
 

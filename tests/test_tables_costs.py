@@ -167,3 +167,13 @@ def test_differencing_needs_a_shared_key():
     }
     with pytest.raises(InputError, match="share no key column"):
         differencing_risks(releases, 10)
+
+
+def test_protect_table_reports_the_cost_by_subgroup(students):
+    protected = protect_table(students, ["grade"], DisclosureRule("n5", 5))
+
+    assert protected.subgroup_costs.equals(cost_by_subgroup(students, protected))
+    assert protected.subgroup_costs["subgroup"].tolist() == [
+        "All students",
+        "Students with disabilities",
+    ]
