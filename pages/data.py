@@ -5,17 +5,30 @@ import streamlit as st
 from pages._shared import (
     current_dataset,
     current_roles,
+    dataset_version,
     is_workshop_mode,
     load_synthetic,
     login_required_for_uploads,
+    session_memo,
     set_dataset,
     set_roles,
     user_errors,
 )
 from privacy.datasets import BUILTIN_DATASETS, Dataset, load_builtin
 from privacy.loading import MAX_ROWS, MAX_UPLOAD_BYTES, read_upload
-from privacy.roles import ColumnRole, column_summary, infer_roles, validate_roles
-from privacy.synthetic import DEFAULT_SEED, DEFAULT_YEAR, SCHOOL_YEARS
+from privacy.risk import assess_risk, attribute_separation, population_uniqueness
+from privacy.roles import (
+    ColumnRole,
+    column_summary,
+    infer_roles,
+    validate_roles,
+)
+from privacy.synthetic import (
+    DEFAULT_SEED,
+    DEFAULT_YEAR,
+    SCHOOL_YEARS,
+    published_figures,
+)
 
 ROLE_LABELS = {
     ColumnRole.DIRECT_IDENTIFIER: "direct identifier",
@@ -133,6 +146,67 @@ with user_errors():
             },
         )
     )
+
+st.markdown("#### Who stands out in this data, before any protection")
+quasi_identifiers = [
+    name
+    for name, role in current_roles().items()
+    if role == ColumnRole.QUASI_IDENTIFIER
+]
+if not quasi_identifiers:
+    st.info(
+        "Mark the columns an outsider could know (birth date, ZIP, school, grade) "
+        "as quasi-identifiers to see how many students they single out.",
+        icon=":material/info:",
+    )
+else:
+    with user_errors(stop=False):
+        key = (dataset_version(), tuple(quasi_identifiers))
+        report = session_memo(
+            ("data_risk", *key), lambda: assess_risk(table, quasi_identifiers)
+        )
+        separation = session_memo(
+            ("data_separation", *key),
+            lambda: attribute_separation(table, quasi_identifiers).as_frame(),
+        )
+        figures = st.columns(4)
+        figures[0].metric("k (smallest group)", f"{report.k:,}")
+        figures[1].metric(
+            "Unique students",
+            f"{report.sample_uniques:,}",
+            help="Students alone in their group of look-alikes.",
+        )
+        figures[2].metric(
+            "Highest re-identification risk", f"{report.prosecutor_risk_max:.0%}"
+        )
+        figures[3].metric(
+            "Average re-identification risk",
+            f"{report.prosecutor_risk_avg:.1%}",
+            help="Groups / students: the expected share re-identified if every "
+            "student is attacked (prosecutor and, for a census, marketer risk).",
+        )
+        st.caption(
+            "Which quasi-identifiers, alone or in pairs, make students unique "
+            "(unique share: students alone with their values; separation: share "
+            "of pairs of students the columns tell apart)."
+        )
+        st.dataframe(
+            separation.sort_values("unique_share", ascending=False).head(12),
+            hide_index=True,
+            width="stretch",
+        )
+        fraction = dataset.origin.get("students")
+        if dataset.kind == "synthetic" and fraction:
+            whole = int(published_figures(dataset.origin["year"])["students"].sum())
+            estimate = population_uniqueness(
+                table, quasi_identifiers, min(1.0, fraction / whole)
+            )
+            st.caption(
+                f"This is a sample of {fraction:,} of {whole:,} students. Estimated "
+                f"(Zayatz's model, which assumes a simple random sample): "
+                f"{estimate.unique_given_sample_unique_risk:.0%} of the sample's "
+                "unique students are also unique in the whole district."
+            )
 
 st.markdown("#### Rows")
 if is_workshop_mode():

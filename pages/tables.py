@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +11,7 @@ from privacy.exceptions import InputError
 from privacy.loading import read_upload
 from privacy.tables import (
     DEFAULT_PROTECTION,
+    MAX_CATEGORIES,
     MAX_DIMENSIONS,
     RULE_PRESETS,
     DisclosureRule,
@@ -26,8 +28,11 @@ from privacy.tables_upload import read_published_table
 
 CUSTOM = "custom"
 DP_SEED_KEY = "tables_dp_seed"
+CONFIRMED_KEY = "tables_confirmed_large_table"
 PREFERRED_DIMENSIONS = ("school", "grade")
 PROGRAM_COLUMNS = ("summer_jobs", "community_center")
+# Above this many interior cells the page asks before protecting a table.
+LARGE_TABLE_CELLS = 3000
 
 
 def yes_no_columns(table: pd.DataFrame) -> list[str]:
@@ -167,6 +172,20 @@ with user_errors():
         protection,
         complementary,
     )
+    sizes = [table[name].nunique(dropna=False) for name in dimensions]
+    cells = int(np.prod(sizes))
+    # A dimension with too many categories is refused by the library below.
+    large = max(sizes) <= MAX_CATEGORIES and cells > LARGE_TABLE_CELLS
+    if large and st.session_state.get(CONFIRMED_KEY) != key:
+        st.warning(
+            f"This table has about {cells:,} interior cells. Protecting and "
+            "auditing it can take minutes, and with this many small cells "
+            "suppression may blank most of it."
+        )
+        if st.button("Protect it anyway", key="tables_confirm", type="primary"):
+            st.session_state[CONFIRMED_KEY] = key
+        else:
+            st.stop()
     with st.spinner("Suppressing and auditing…"):
         protected = session_memo(
             key,

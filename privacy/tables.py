@@ -34,6 +34,30 @@ Choices made here, and why
   and below ``p`` percent as ``"<5%"`` (for p = 5).
 - **Costs**: withholding a cell costs the students in it plus one (so that,
   between two empty-handed choices, fewer cells win).
+
+Where the code lives
+--------------------
+This module gathers the public names; the code is in
+:mod:`privacy.tables_builder` (the table and its margins),
+:mod:`privacy.tables_rules` (rules and presets),
+:mod:`privacy.tables_suppression` (primary and complementary suppression),
+:mod:`privacy.tables_audit` (the attacker's audit) and
+:mod:`privacy.tables_solver` (its linear programs),
+:mod:`privacy.tables_subgroups` and :mod:`privacy.tables_costs` (who pays, the
+DP alternative, differencing) and :mod:`privacy.tables_upload` (auditing a
+table already published).
+
+Examples
+--------
+>>> import pandas as pd
+>>> students = pd.DataFrame({"grade": ["1"] * 30 + ["2"] * 2 + ["3"] * 25})
+>>> protected = protect_table(students, ["grade"], RULE_PRESETS["dese-6"])
+>>> protected.cells["count_reason"].tolist()
+['', 'primary', 'complementary', '']
+>>> protected.release()["count"].tolist()
+[30, <NA>, <NA>, 57]
+>>> protected.audit.passed
+True
 """
 
 from __future__ import annotations

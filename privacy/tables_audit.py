@@ -290,7 +290,9 @@ def audit_table(
     measures = ["count"] + (["numerator"] if "numerator" in published else [])
     n_cells = len(published)
     values = {
-        measure: pd.to_numeric(published[measure], errors="coerce").to_numpy(float)
+        measure: pd.to_numeric(published[measure], errors="coerce")
+        .astype(float)
+        .to_numpy()
         for measure in measures
     }
     for measure, column in values.items():
@@ -308,7 +310,7 @@ def audit_table(
     known_upper = None
     if "count_upper" in published.columns:
         known_upper = pd.to_numeric(published["count_upper"], errors="coerce")
-        known_upper = known_upper.to_numpy(float)
+        known_upper = known_upper.astype(float).to_numpy()
     system, offsets = _build_system(
         values,
         withheld,

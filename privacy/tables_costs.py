@@ -160,9 +160,11 @@ class DpComparison:
         rates, ``true_rate``, ``suppressed_rate`` and ``noisy_rate``.
     measures : pandas.DataFrame
         One row per method (``"suppression"``, ``"laplace"``):
-        ``withheld_cell_share``, ``count_mean_absolute_error`` (over the
-        published cells), ``expected_count_mean_absolute_error`` (1/ε for
-        the noise, 0 for suppression without rounding) and, for rates,
+        ``withheld_cell_share`` (as :class:`~privacy.tables.ProtectedTable`
+        reports it: rates, for a rate table), ``count_mean_absolute_error``
+        (over the published counts), ``expected_count_mean_absolute_error``
+        (1/ε for counts, 2/ε for the denominators of a rate table, which get
+        ε/2; 0 for suppression without rounding) and, for rates,
         ``rate_mean_relative_error`` (same definition as
         :class:`~privacy.tables.ProtectedTable`).
     """
@@ -279,17 +281,23 @@ def _comparison_measures(
 ) -> pd.DataFrame:
     """Compute the same utility measures for both methods."""
     true_counts = cells["true_count"].to_numpy(float)
+    # A rate table spends half of epsilon on each of its two histograms.
+    noise_scale = (1.0 if protected.indicator is None else 2.0) / epsilon
     rows = []
     for method, column, expected in (
         ("suppression", "suppressed_count", _rounding_error(protected)),
-        ("laplace", "noisy_count", 1.0 / epsilon),
+        ("laplace", "noisy_count", noise_scale),
     ):
         published = cells[column].to_numpy(float)
         shown = ~np.isnan(published)
         error = np.abs(published[shown] - true_counts[shown])
+        # The same share the protected table reports (rates, for a rate table).
+        withheld_share = (
+            protected.suppressed_cell_share if method == "suppression" else 0.0
+        )
         row = {
             "method": method,
-            "withheld_cell_share": float(1.0 - shown.mean()),
+            "withheld_cell_share": withheld_share,
             "count_mean_absolute_error": float(error.mean()) if shown.any() else 0.0,
             "expected_count_mean_absolute_error": expected,
         }

@@ -286,6 +286,16 @@ def solve_component(
             witness,
         )
 
+    # When only exposure matters, the propagated bounds (which every solution
+    # obeys) can already prove a target too narrow: no program needed.
+    quick = required is not None and exact_programs == 0
+    if quick:
+        proven_narrow = member_targets & (implied_upper - implied_lower < required)
+        best_lower[proven_narrow] = implied_lower[proven_narrow]
+        best_upper[proven_narrow] = implied_upper[proven_narrow]
+        settled_lower |= proven_narrow
+        settled_upper |= proven_narrow
+
     programs = 0
     for position in targets:
         for sign, settled in ((1.0, settled_lower), (-1.0, settled_upper)):
@@ -314,6 +324,17 @@ def solve_component(
             else:
                 best_upper[position] = max(best_upper[position], optimum)
                 settled_upper[position] = True
+            if quick:
+                _settle_if_narrow(
+                    position,
+                    required,
+                    implied_lower,
+                    implied_upper,
+                    best_lower,
+                    best_upper,
+                    settled_lower,
+                    settled_upper,
+                )
 
     solved_lower = problem.lower.copy()
     solved_upper = problem.upper.copy()
@@ -321,6 +342,33 @@ def solve_component(
     solved_upper[targets] = np.floor(best_upper[targets] + INTEGER_TOLERANCE)
     exact = settled_lower & settled_upper
     return solved_lower, solved_upper, exact
+
+
+def _settle_if_narrow(
+    position: int,
+    required: np.ndarray,
+    implied_lower: np.ndarray,
+    implied_upper: np.ndarray,
+    best_lower: np.ndarray,
+    best_upper: np.ndarray,
+    settled_lower: np.ndarray,
+    settled_upper: np.ndarray,
+) -> None:
+    """Close a target whose one exact bound and one outer bound prove it narrow.
+
+    The interval then shown is an outer one, wider than the attacker's but
+    still narrower than required: enough to call the cell exposed.
+    """
+    if settled_lower[position] and (
+        implied_upper[position] - best_lower[position] < required[position]
+    ):
+        best_upper[position] = implied_upper[position]
+        settled_upper[position] = True
+    if settled_upper[position] and (
+        best_upper[position] - implied_lower[position] < required[position]
+    ):
+        best_lower[position] = implied_lower[position]
+        settled_lower[position] = True
 
 
 def _independent_batch(

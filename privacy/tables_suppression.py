@@ -101,13 +101,14 @@ class ProtectedTable:
         Returns
         -------
         pandas.DataFrame
-            Dimension columns, ``level``, ``count`` (NaN where withheld) and,
-            for rates, ``rate`` (NaN where withheld or coded) and
-            ``rate_label``.
+            Dimension columns, ``level``, ``count`` (whole numbers, ``<NA>``
+            where withheld) and, for rates, ``rate`` (NaN where withheld or
+            coded) and ``rate_label``.
         """
         columns = [*self.dimensions, "level"]
         frame = self.cells[columns].copy()
-        frame["count"] = self.cells["published_count"]
+        # Whole numbers, blank where withheld (rounding keeps them whole).
+        frame["count"] = self.cells["published_count"].round().astype("Int64")
         if self.indicator is not None:
             frame["rate"] = self.cells["published_rate"].where(
                 ~self.cells["rate_coded"]
@@ -219,9 +220,9 @@ def protect_table(
     >>> protected = protect_table(students, ["grade"], rule)
     >>> protected.release()
       grade  level  count
-    0     1  grade    NaN
-    1     2  grade    NaN
-    2   All  total    7.0
+    0     1  grade   <NA>
+    1     2  grade   <NA>
+    2   All  total      7
     >>> protected.audit.passed
     True
     """

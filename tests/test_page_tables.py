@@ -66,3 +66,13 @@ def test_a_pasted_table_with_one_blank_and_its_total_is_flagged(page: AppTest) -
 
     assert not page.exception
     assert any("1 blank(s) can be recovered" in e.value for e in page.error)
+
+
+def test_a_large_table_asks_before_protecting(page: AppTest) -> None:
+    page.multiselect(key="tables_dimensions").set_value(
+        ["school", "grade", "race_ethnicity"]
+    ).run()
+
+    assert not page.exception
+    assert any("can take minutes" in w.value for w in page.warning)
+    assert [b.label for b in page.button] == ["Protect it anyway"]

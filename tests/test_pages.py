@@ -52,6 +52,21 @@ def test_app_starts_on_the_whole_synthetic_district():
 def test_data_page_shows_roles_and_switches_to_real_microdata(app):
     app.switch_page("pages/data.py").run()
     assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    table = app.session_state["dataset"].table
+    quasi_identifiers = [
+        "date_of_birth",
+        "home_zip",
+        "neighborhood",
+        "school",
+        "school_id",
+        "grade",
+        "gender",
+        "race_ethnicity",
+    ]
+    classes = table.groupby(quasi_identifiers, dropna=False).size()
+    assert metrics["Unique students"] == f"{int((classes == 1).sum()):,}"
+    assert "Zayatz" in " ".join(caption.value for caption in app.caption)
     app.radio(key="source").set_value("uci-student-mat").run()
     app.button[0].click().run()
     assert not app.exception

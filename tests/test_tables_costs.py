@@ -120,6 +120,7 @@ def test_compare_with_dp_rates_report_the_same_error_measure(students):
 
     assert measures.loc["suppression", "rate_mean_relative_error"] == 1.0
     assert measures.loc["laplace", "rate_mean_relative_error"] < 0.01
+    assert measures.loc["laplace", "expected_count_mean_absolute_error"] == 0.002
 
 
 def test_differencing_flags_a_nested_pair_isolating_few_students():
