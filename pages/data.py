@@ -201,6 +201,22 @@ else:
             estimate = population_uniqueness(
                 table, quasi_identifiers, min(1.0, fraction / whole)
             )
+            # The sample was drawn from the district generated with the same
+            # seed: that district is the population a journalist links to.
+            district = load_synthetic(
+                dataset.origin["year"], dataset.origin["seed"], None
+            ).table
+            linked = session_memo(
+                ("data_journalist", *key),
+                lambda: assess_risk(table, quasi_identifiers, population=district),
+            )
+            st.caption(
+                f"Against the whole district as the population: highest journalist "
+                f"risk {linked.journalist_risk_max:.0%}, average "
+                f"{linked.journalist_risk_avg:.1%}; marketer risk "
+                f"{linked.marketer_risk:.1%} (expected share re-identified when "
+                "every student is attacked)."
+            )
             st.caption(
                 f"This is a sample of {fraction:,} of {whole:,} students. Estimated "
                 f"(Zayatz's model, which assumes a simple random sample): "

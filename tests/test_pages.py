@@ -66,7 +66,9 @@ def test_data_page_shows_roles_and_switches_to_real_microdata(app):
     ]
     classes = table.groupby(quasi_identifiers, dropna=False).size()
     assert metrics["Unique students"] == f"{int((classes == 1).sum()):,}"
-    assert "Zayatz" in " ".join(caption.value for caption in app.caption)
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "Zayatz" in captions
+    assert "highest journalist risk" in captions
     app.radio(key="source").set_value("uci-student-mat").run()
     app.button[0].click().run()
     assert not app.exception
