@@ -101,7 +101,9 @@ def token_key() -> tuple[bytes, bool]:
     from privacy.tokens import resolve_token_key
 
     if TOKEN_KEY not in st.session_state:
-        st.session_state[TOKEN_KEY] = resolve_token_key(_secret_key())
+        # A configured key that is too short is the operator's to fix: say so.
+        with user_errors():
+            st.session_state[TOKEN_KEY] = resolve_token_key(_secret_key())
     return st.session_state[TOKEN_KEY]
 
 

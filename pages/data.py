@@ -15,7 +15,8 @@ from pages._shared import (
     user_errors,
 )
 from privacy.datasets import BUILTIN_DATASETS, Dataset, load_builtin
-from privacy.loading import MAX_ROWS, MAX_UPLOAD_BYTES, read_upload
+from privacy.loading import MAX_ROWS, MAX_UPLOAD_MEGABYTES, read_upload
+from privacy.logs import log_action, timed_action
 from privacy.risk import assess_risk, attribute_separation, population_uniqueness
 from privacy.roles import (
     ColumnRole,
@@ -72,8 +73,8 @@ if source == "synthetic":
                 set_dataset(load_synthetic(year, int(seed), int(students) or None))
 elif source == "upload":
     st.caption(
-        f"CSV (comma, semicolon or tab), Excel (.xlsx) or Parquet; at most "
-        f"{MAX_UPLOAD_BYTES // 1_000_000} MB and {MAX_ROWS:,} rows. The file is read "
+        f"CSV (comma, semicolon, tab or pipe), Excel (.xlsx) or Parquet; at most "
+        f"{MAX_UPLOAD_MEGABYTES} MB and {MAX_ROWS:,} rows. The file is read "
         "in memory for this session only and never written to disk."
     )
     if login_required_for_uploads():
@@ -82,8 +83,14 @@ elif source == "upload":
         "Student-level file", type=["csv", "txt", "tsv", "xlsx", "parquet"]
     )
     if upload is not None and st.session_state.get("upload_id") != upload.file_id:
-        with user_errors():
+        with user_errors(), timed_action("upload"):
             loaded = read_upload(upload.name, upload.getvalue())
+            log_action(
+                "upload_read",
+                rows=len(loaded.table),
+                columns=loaded.table.shape[1],
+                mixed_type_columns=len(loaded.mixed_type_columns),
+            )
             set_dataset(
                 Dataset(
                     name=f"Upload: {upload.name}",

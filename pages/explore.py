@@ -20,6 +20,7 @@ from pages._shared import (
 from privacy.charts import tradeoff_figure
 from privacy.datasets import public_categories
 from privacy.export import encrypt_bytes, to_csv_bytes
+from privacy.logs import log_action
 from privacy.roles import ColumnRole, columns_with_role
 from privacy.synthetic import SUMMER_JOBS_ATTENDANCE_EFFECT
 from privacy.tier_catalog import TIER_DESCRIPTIONS, Tier
@@ -295,6 +296,7 @@ if result.release_kind == "table" and config.protection == "differential_privacy
                 categories=public_categories(dataset, dimensions_of(config, workload)),
             )
             st.session_state[RELEASE_KEY] = release
+            log_action("private_release", tier=config.tier, epsilon=config.epsilon)
             st.rerun()
     if release is not None:
         st.caption(
