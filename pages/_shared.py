@@ -27,7 +27,7 @@ BUDGET_KEY = "privacy_budget"
 TOKEN_KEY = "token_key"
 DATASET_VERSION_KEY = "dataset_version"
 # Session keys under which pages keep releases made with noise.
-RELEASE_KEYS = ("private_release", "epsilon_release")
+RELEASE_KEYS = ("private_release", "epsilon_release", "private_model")
 
 
 def _leave_pages_directory_mode() -> None:

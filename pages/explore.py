@@ -18,7 +18,8 @@ from pages._shared import (
     user_errors,
 )
 from privacy.charts import tradeoff_figure
-from privacy.datasets import public_categories
+from privacy.datasets import public_bounds, public_categories
+from privacy.dp import dp_classifier_comparison
 from privacy.export import encrypt_bytes, to_csv_bytes
 from privacy.logs import log_action
 from privacy.roles import ColumnRole, columns_with_role
@@ -41,6 +42,7 @@ from privacy.tokens import EPHEMERAL_KEY_MESSAGE
 from privacy.workload import default_workload
 
 RELEASE_KEY = "private_release"
+MODEL_KEY = "private_model"
 
 st.title("Risk and utility")
 st.markdown(
@@ -350,6 +352,65 @@ else:
                 "Decrypt with `python -m privacy decrypt release.csv.enc --out "
                 "release.csv` and the same passphrase."
             )
+
+if tier is Tier.RESEARCH:
+    with st.expander("Or share a differentially private model instead of records"):
+        bounds = public_bounds(dataset)
+        features_available = [column for column in bounds if column in table]
+        if not features_available:
+            st.info(
+                "A private model needs each numeric column's range declared in "
+                "advance, never read from the data; the explorer declares them for "
+                "the synthetic population only.",
+                icon=":material/info:",
+            )
+        else:
+            st.caption(
+                "Train diffprivlib's private logistic regression beside its "
+                "scikit-learn twin and compare their accuracy on held-out students. "
+                "Training the private model spends ε from this session's budget."
+            )
+            left, middle, right = st.columns(3)
+            target = left.selectbox("Predict", indicators, key="cfg_model_target")
+            features = middle.multiselect(
+                "From",
+                [column for column in features_available if column != target],
+                default=[c for c in ("ela_score", "math_score") if c in bounds],
+                key="cfg_model_features",
+            )
+            model_epsilon = right.select_slider(
+                "ε of the model", EPSILON_CHOICES, value=1.0, key="cfg_model_epsilon"
+            )
+            if st.button("Train both models (spends ε)", key="cfg_model_train"):
+                with user_errors(stop=False):
+                    rows = table.dropna(subset=features)
+                    st.session_state[MODEL_KEY] = dp_classifier_comparison(
+                        rows,
+                        features,
+                        target,
+                        model_epsilon,
+                        bounds={column: bounds[column] for column in features},
+                        budget=privacy_budget(),
+                    )
+            comparison = st.session_state.get(MODEL_KEY)
+            if comparison is not None:
+                scores = st.columns(3)
+                scores[0].metric(
+                    f"Private model (ε = {comparison.epsilon:g})",
+                    f"{comparison.private_accuracy_score:.1%}",
+                )
+                scores[1].metric(
+                    "Same model without privacy",
+                    f"{comparison.baseline_accuracy_score:.1%}",
+                )
+                scores[2].metric(
+                    "Always guessing the commonest answer",
+                    f"{comparison.majority_accuracy_score:.1%}",
+                )
+                st.caption(
+                    f"Accuracy on {comparison.n_test:,} held-out students, trained "
+                    f"on {comparison.n_train:,}; {comparison.mechanism}."
+                )
 
 # The curve comes last: it evaluates the tier once per parameter value, and
 # the figures and release above should not wait for it.

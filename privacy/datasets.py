@@ -42,6 +42,7 @@ __all__ = [
     "UCI_ROLE_REASONS",
     "Dataset",
     "load_builtin",
+    "public_bounds",
     "public_categories",
 ]
 
@@ -328,3 +329,37 @@ def public_categories(
     if not all(column in lists for column in columns):
         return None
     return {column: lists[column] for column in columns}
+
+
+def public_bounds(dataset: Dataset) -> dict[str, tuple[float, float]]:
+    """Declared bounds of a built-in dataset's numeric columns, from the domain.
+
+    Differentially private statistics and models need each number's range
+    declared in advance, never read from the data. For the synthetic
+    population the ranges are public facts: a school year has at most 180
+    days, rates are percentages, and MCAS scaled scores run from 440 to 560.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded dataset.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        Lower and upper bound per column; empty when none is declared.
+
+    Examples
+    --------
+    >>> public_bounds(load_builtin("synthetic", students=20))["ela_score"]
+    (440.0, 560.0)
+    """
+    if dataset.origin.get("builtin") != "synthetic":
+        return {}
+    return {
+        "attendance_rate": (0.0, 100.0),
+        "days_absent": (0.0, 180.0),
+        "days_enrolled": (0.0, 180.0),
+        "ela_score": (440.0, 560.0),
+        "math_score": (440.0, 560.0),
+    }

@@ -232,3 +232,18 @@ def test_a_new_dataset_clears_releases_made_from_the_old_one(app):
     assert "private_release" not in app.session_state
     # The budget spent on the old data stays spent.
     assert float(app.session_state["privacy_budget"].spent) == pytest.approx(0.5)
+
+
+def test_tier_4_compares_a_private_model_with_its_twin(app):
+    app.session_state["tier_config"] = TierConfig(
+        tier=4, sensitive_attribute="disability"
+    )
+    app.switch_page("pages/explore.py").run()
+    app.selectbox(key="cfg_model_target").set_value("chronically_absent").run()
+    app.select_slider(key="cfg_model_epsilon").set_value(0.5).run()
+    app.button(key="cfg_model_train").click().run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Private model (ε = 0.5)"].endswith("%")
+    assert "Same model without privacy" in metrics
+    assert float(app.session_state["privacy_budget"].spent) == pytest.approx(0.5)
