@@ -586,10 +586,9 @@ def masking_hierarchy(
     name = name or getattr(values, "name", None) or "value"
     originals = _distinct_text(values)
     if not originals:
-        raise InputError(
-            f"A masking hierarchy for {name!r} needs at least one value; the "
-            "column is empty or entirely missing."
-        )
+        # An entirely missing column has nothing to mask: missing values stay
+        # missing below the top, so one step to the top label is all it needs.
+        return Hierarchy(name, ((TOP_LABEL, TOP_LABEL),))
     longest = max(len(value) for value in originals)
     width = longest if width is None else int(width)
     if width < longest:
@@ -857,6 +856,9 @@ def default_hierarchy(series: pd.Series, name: str | None = None) -> Hierarchy:
     name = str(name if name is not None else series.name)
     normalized = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     present = series.dropna()
+    if present.empty:
+        # Nothing but missing values: they stay missing below the top level.
+        return Hierarchy(name, ((TOP_LABEL, TOP_LABEL),))
 
     if pd.api.types.is_datetime64_any_dtype(series) or (
         _DATE_NAME.search(normalized)

@@ -230,11 +230,6 @@ def test_masking_width_shorter_than_a_value_raises():
         masking_hierarchy(["02139"], width=3)
 
 
-def test_masking_of_an_empty_column_raises():
-    with pytest.raises(InputError, match="needs at least one value"):
-        masking_hierarchy(pd.Series([None, None], dtype=object))
-
-
 def test_masking_of_codes_of_different_lengths_is_a_tree():
     hierarchy = masking_hierarchy(["AB", "ABCD"])
     assert hierarchy.level_labels(hierarchy.height) == ("****",)

@@ -73,7 +73,7 @@ def test_tier_1_publishes_school_rates_and_nothing_below_n(students, workload):
     published = result.release.set_index("school")["count"]
     # School C (10 students) is withheld, and so is one more school, or the
     # total would give C away.
-    assert np.isnan(published["C"])
+    assert pd.isna(published["C"])
     assert published.isna().sum() == 2
     assert published["All"] == 60
     # The smallest published non-zero count is the total of 60... or a school.
