@@ -404,6 +404,28 @@ def _anonymize(
     return recode(prepared, quasi_identifiers, hierarchies, dict(levels), **model)
 
 
+def _workload_measures(score: WorkloadScore) -> tuple[Measure, Measure]:
+    """The shared utility axis, as every tier reports it."""
+    return (
+        Measure(
+            "workload_error",
+            "Workload error",
+            score.workload_error,
+            "points",
+            "Mean absolute error of the outcome's rate by school and subgroup, "
+            "in percentage points; lower is better.",
+        ),
+        Measure(
+            "answered_share",
+            "Questions answered at full detail",
+            score.answered_share,
+            "share",
+            "Share of workload cells the release answers at the detail asked "
+            "for, without falling back to a coarser figure.",
+        ),
+    )
+
+
 def _evaluate_records(
     table: pd.DataFrame,
     roles: Mapping[str, ColumnRole],
@@ -498,22 +520,7 @@ def _evaluate_records(
             "Average share of each quasi-identifier's detail lost "
             "(0 = as is, 100% = hidden); withheld students count as fully lost.",
         ),
-        Measure(
-            "workload_error",
-            "Workload error",
-            score.workload_error,
-            "points",
-            "Mean absolute error of the outcome's rate by school and subgroup, "
-            "in percentage points; lower is better.",
-        ),
-        Measure(
-            "answered_share",
-            "Questions answered at full detail",
-            score.answered_share,
-            "share",
-            "Share of workload cells the release answers without falling back "
-            "to a coarser figure.",
-        ),
+        *_workload_measures(score),
     ]
     effect = release_program_effect(release, quasi_identifiers + sensitive_kept)
     if effect is not None:
@@ -663,22 +670,7 @@ def _evaluate_suppressed_table(
             "Published rates against the truth, a withheld rate counting as "
             "100% wrong; lower is better.",
         ),
-        Measure(
-            "workload_error",
-            "Workload error",
-            score.workload_error,
-            "points",
-            "Mean absolute error of the outcome's rate by school and subgroup, "
-            "in percentage points; lower is better.",
-        ),
-        Measure(
-            "answered_share",
-            "Questions answered at full detail",
-            score.answered_share,
-            "share",
-            "Share of workload cells the table answers without falling back to "
-            "a coarser figure.",
-        ),
+        *_workload_measures(score),
     )
     notes = (
         f"Published by {' × '.join(dimensions)} with margins; "
