@@ -193,8 +193,8 @@ def solve_component(
     2. a few aggregate programs push all pending targets up (or down) at
        once, then batches of targets that share no relation, each solution
        a witness for many targets;
-    3. when only exposure matters (``exact_programs=0``) on a large
-       component with a known feasible point (the true table), each open
+    3. on a large component with a known feasible point (the true table),
+       each open
        target is first moved within a neighbourhood of the withheld cells
        around it, the rest held at the truth: such a point is feasible for
        the whole component, so it proves width at a fraction of the cost;
@@ -277,7 +277,7 @@ def solve_component(
         if after == before:
             break
 
-    if truth is not None and exact_programs == 0 and size > _LOCAL_COMPONENT_SIZE:
+    if truth is not None and size > _LOCAL_COMPONENT_SIZE:
         _local_witnesses(
             problem,
             truth,

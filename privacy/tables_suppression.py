@@ -347,11 +347,16 @@ def _audit_measures(
     cache: dict,
     *,
     quick: bool = False,
+    proven_wide: np.ndarray | None = None,
 ) -> AuditResult:
     """Audit the current suppression pattern of every measure at once.
 
     ``quick`` finds the exposed cells but only proves the others wide
-    enough, without their exact intervals.
+    enough, without their exact intervals. ``proven_wide`` marks variables
+    an earlier audit proved wide enough: withholding more cells only widens
+    intervals (every table consistent with the smaller release, with the
+    newly withheld cells at their true values, is consistent with the larger
+    one), so they are not examined again.
     """
     n_cells = len(measures[0].values)
     lower, upper = _measure_bounds(measures, rule)
@@ -366,6 +371,8 @@ def _audit_measures(
     targets = np.concatenate([measure.withheld for measure in measures])
     truth = np.concatenate([measure.values for measure in measures])
     sensitive = np.concatenate([measure.sensitive for measure in measures])
+    if proven_wide is not None:
+        sensitive = sensitive & ~proven_wide
     # Only primary cells need protecting; a complementary cell may be found.
     required = np.where(
         sensitive, [protection.required_width(value) for value in truth], 0.0
@@ -390,7 +397,7 @@ def _audit_measures(
             exact,
             {measure.name: offsets[measure.name]},
             {measure.name: withheld[measure.name]},
-            measure.sensitive,
+            sensitive[offsets[measure.name] : offsets[measure.name] + n_cells],
             protection,
             true_values,
         )
@@ -481,15 +488,27 @@ def _complementary_suppression(
     by_cell = incidence.tocsc()
     cache: dict = {}
     n_cells = len(measures[0].values)
+    proven_wide = np.zeros(n_cells * len(measures), dtype=bool)
+    offsets = {measure.name: i * n_cells for i, measure in enumerate(measures)}
     for _round in range(4 * n_cells + 10):
         if rule.rounding_base is None:
             for measure in measures:
                 _close_single_blanks(measure, incidence, by_cell, protection)
         _sync_rates_with_counts(measures)
         audit = _audit_measures(
-            measures, constraints, rule, protection, cache, quick=True
+            measures,
+            constraints,
+            rule,
+            protection,
+            cache,
+            quick=True,
+            proven_wide=proven_wide,
         )
-        exposed = audit.intervals[audit.intervals["exposed"]]
+        intervals = audit.intervals
+        wide = intervals[intervals["sensitive"] & ~intervals["exposed"]]
+        positions = wide["measure"].map(offsets).to_numpy() + wide["cell"].to_numpy()
+        proven_wide[positions.astype(np.int64)] = True
+        exposed = intervals[intervals["exposed"]]
         if exposed.empty:
             return
         added = False
