@@ -27,7 +27,8 @@ overview = pd.DataFrame(
         for description in TIER_DESCRIPTIONS.values()
     ]
 )
-st.dataframe(overview, hide_index=True, width="stretch")
+# A static table wraps long cells, so the whole row reads on a projector.
+st.table(overview.set_index("Future state"))
 
 st.subheader("Where to go next")
 st.markdown(

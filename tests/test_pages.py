@@ -35,7 +35,7 @@ def _texts(elements) -> str:
 
 def test_overview_page_introduces_the_four_tiers(app):
     assert app.title[0].value == "Boston data-sharing tradeoff explorer"
-    tiers = app.dataframe[0].value["Future state"].tolist()
+    tiers = app.table[0].value.index.tolist()
     assert len(tiers) == 4
     assert tiers[0].startswith("1. Current state")
 
