@@ -12,8 +12,8 @@ script runs, in the same process:
   through diffprivlib), for the cost of the alternative.
 
 Run from the repository root: ``python benchmarks/bench_tables.py`` (about
-ten minutes on two cores, most of it the three-way table; ``--schools 30``
-for a quicker run on fewer schools).
+five minutes on two shared cores, most of it the three-way table;
+``--schools 30`` for a quicker run on fewer schools).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._shared import current_dataset, session_memo, user_errors
+from pages._shared import current_dataset, dataset_version, session_memo, user_errors
 from privacy.exceptions import InputError
 from privacy.loading import read_upload
 from privacy.tables import (
@@ -165,7 +165,7 @@ with user_errors():
     )
     key = (
         "tables",
-        id(table),
+        dataset_version(),
         tuple(dimensions),
         indicator,
         rule,
