@@ -11,15 +11,24 @@ from __future__ import annotations
 import contextlib
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
+from privacy.config import TABLE_PROTECTIONS, TierConfig
 from privacy.datasets import Dataset, load_builtin
 from privacy.dp import PrivacyBudget
 from privacy.exceptions import InputError, PrivacyWarning
-from privacy.roles import ColumnRole
+from privacy.logs import safe_text, timed_action
+from privacy.roles import ColumnRole, columns_with_role
 from privacy.synthetic import DEFAULT_SEED, DEFAULT_YEAR
+from privacy.tiers import TierResult, evaluate_tier, yes_no_columns
+from privacy.tokens import resolve_token_key
+from privacy.workload import Workload, default_workload
+
+T = TypeVar("T")
 
 DATASET_KEY = "dataset"
 ROLES_KEY = "roles"
@@ -89,7 +98,7 @@ def set_roles(roles: dict[str, ColumnRole]) -> None:
     st.session_state[ROLES_KEY] = dict(roles)
 
 
-def privacy_budget():
+def privacy_budget() -> PrivacyBudget:
     """Return this session's privacy budget, created on first use."""
     if BUDGET_KEY not in st.session_state:
         st.session_state[BUDGET_KEY] = PrivacyBudget()
@@ -98,8 +107,6 @@ def privacy_budget():
 
 def token_key() -> tuple[bytes, bool]:
     """Return the tokenization key and whether it is a random per-session key."""
-    from privacy.tokens import resolve_token_key
-
     if TOKEN_KEY not in st.session_state:
         # A configured key that is too short is the operator's to fix: say so.
         with user_errors():
@@ -212,16 +219,14 @@ MEMO_KEY = "memo"
 MEMO_SIZE = 24
 
 
-def current_tier_config():
+def current_tier_config() -> TierConfig:
     """Return the session's tier configuration (defaults on first use)."""
-    from privacy.config import TierConfig
-
     if TIER_CONFIG_KEY not in st.session_state:
         st.session_state[TIER_CONFIG_KEY] = TierConfig()
     return st.session_state[TIER_CONFIG_KEY]
 
 
-def set_tier_config(config: object) -> None:
+def set_tier_config(config: TierConfig) -> None:
     """Replace the session's tier configuration."""
     st.session_state[TIER_CONFIG_KEY] = config
 
@@ -236,7 +241,7 @@ def forget_widget_state(prefix: str) -> None:
         del st.session_state[key]
 
 
-def session_memo(key: tuple, compute):
+def session_memo(key: tuple, compute: Callable[[], T]) -> T:
     """Compute once per session and key; keep the most recent results.
 
     Results derived from a user's data must not go into Streamlit's shared
@@ -253,21 +258,23 @@ def session_memo(key: tuple, compute):
     return value
 
 
-def evaluate_logged(table, roles, config, *, token_key, workload):
+def evaluate_logged(
+    table: pd.DataFrame,
+    roles: dict[str, ColumnRole],
+    config: TierConfig,
+    *,
+    token_key: bytes,
+    workload: Workload,
+) -> TierResult:
     """Evaluate a tier for the page, logging what was done (never a value).
 
     The log line carries the tier, its parameters, the table's shape and the
     time taken; see :mod:`privacy.logs`.
     """
-    from privacy.logs import safe_text, timed_action
-    from privacy.tiers import evaluate_tier
-
     with timed_action(
         "evaluate_tier",
         tier=config.tier,
-        protection=safe_text(
-            config.protection, {"suppression", "differential_privacy"}
-        ),
+        protection=safe_text(config.protection, TABLE_PROTECTIONS),
         k=config.k,
         min_cell_size=config.min_cell_size,
         epsilon=config.epsilon,
@@ -279,16 +286,14 @@ def evaluate_logged(table, roles, config, *, token_key, workload):
         )
 
 
-def session_workload(dataset: Dataset, roles: dict, config: object):
+def session_workload(
+    dataset: Dataset, roles: dict[str, ColumnRole], config: TierConfig
+) -> Workload:
     """The workload of rate queries for this session's data and settings.
 
     The configured outcome is used when the data has it as a yes/no column;
     otherwise (new data, another dataset) the default outcome is chosen.
     """
-    from privacy.roles import columns_with_role
-    from privacy.tiers import yes_no_columns
-    from privacy.workload import default_workload
-
     outcome = config.indicator
     if outcome not in yes_no_columns(dataset.table):
         outcome = None
