@@ -147,6 +147,7 @@ def test_switch_tiers_and_move_k(page):
         page.screenshot(path=ARTIFACTS / "failure-move-k.png", full_page=True)
         raise
     _idle(page)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for()
     page.screenshot(path=ARTIFACTS / "risk-and-utility.png", full_page=True)
 
 
