@@ -141,10 +141,10 @@ if tier in (Tier.CURRENT_STATE, Tier.AGGREGATED):
             }.get,
             key="cfg_protection",
         )
-    else:
-        changes["dimensions"] = tuple(candidates[:1])
-        changes["protection"] = "suppression"
-    if changes["protection"] == "suppression":
+    # Tier 1 always publishes by school with suppression (see
+    # tiers.table_dimensions); the tier-2 choices stay as the user left them,
+    # for Compare tiers.
+    if changes.get("protection", "suppression") == "suppression":
         _seed("cfg_min_cell_size", saved.min_cell_size)
         changes["min_cell_size"] = left.slider(
             "Minimum cell size n",
@@ -277,7 +277,7 @@ for note in result.notes:
     st.info(note, icon=":material/info:")
 
 st.subheader("The release")
-if result.release_kind == "table" and config.protection == "differential_privacy":
+if tier is Tier.AGGREGATED and config.protection == "differential_privacy":
     budget = privacy_budget()
     st.markdown(
         f"A differentially private release spends ε = {config.epsilon:g} of this "

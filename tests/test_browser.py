@@ -164,3 +164,13 @@ def test_download_the_configuration(page):
     assert configuration["input"]["origin"]["builtin"] == "synthetic"
     assert len(configuration["input"]["sha256"]) == 64
     page.screenshot(path=ARTIFACTS / "export.png", full_page=True)
+
+
+def test_compare_tiers_draws_every_tier(page):
+    page.get_by_role("link", name="Compare tiers").click()
+    page.get_by_text("What each future state can and cannot answer").wait_for()
+    _idle(page)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+    for tier in ("1. Current state", "2. Aggregated, DP", "4. Research"):
+        assert page.get_by_text(tier).count() >= 1
+    page.screenshot(path=ARTIFACTS / "compare-tiers.png", full_page=True)

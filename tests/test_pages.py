@@ -247,3 +247,18 @@ def test_tier_4_compares_a_private_model_with_its_twin(app):
     assert metrics["Private model (ε = 0.5)"].endswith("%")
     assert "Same model without privacy" in metrics
     assert float(app.session_state["privacy_budget"].spent) == pytest.approx(0.5)
+
+
+def test_tier_1_leaves_the_tier_2_choices_alone(app):
+    app.session_state["tier_config"] = TierConfig(
+        tier=2, protection="differential_privacy", dimensions=("school", "gender")
+    )
+    app.switch_page("pages/explore.py").run()
+    app.radio(key="cfg_tier").set_value(1).run()
+    assert not app.exception
+    labels = [metric.label for metric in app.metric]
+    assert "Highest risk in a published cell" in labels
+    assert not [button for button in app.button if "release" in button.label]
+    config = app.session_state["tier_config"]
+    assert config.dimensions == ("school", "gender")
+    assert config.protection == "differential_privacy"
