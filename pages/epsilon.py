@@ -23,6 +23,7 @@ from privacy.dp import (
     POSTPROCESSING_STEPS,
     ErrorRequirement,
     count_error,
+    decision_flip_probability,
     declared_cell_counts,
     deployments_table,
     dp_count_table,
@@ -30,6 +31,7 @@ from privacy.dp import (
     epsilon_figure,
     epsilon_sweep,
     plain_language_risk,
+    rate_error,
     smallest_epsilon,
     tradeoff_curves,
     validate_epsilon,
@@ -167,6 +169,68 @@ if solve:
         st.dataframe(
             pd.DataFrame(plan.split, columns=["statistic", "ε needed"]),
             hide_index=True,
+        )
+
+# --- Decisions under the noise --------------------------------------------------
+st.header("Decisions under the noise")
+st.markdown(
+    "Before spending anything: if each school's rate were released at this ε, "
+    "how far off would it be, and how often would a decision taken on it flip? "
+    "The noise is simulated on the side; nothing is released."
+)
+flags = [column for column in table.columns if table[column].dtype == bool]
+unit = "school" if "school" in table.columns else None
+if unit is None or not flags:
+    st.info(
+        "This needs a school column and a yes/no column (such as "
+        "chronically_absent) in the data.",
+        icon=":material/info:",
+    )
+else:
+    left, middle, right = st.columns(3)
+    flag = left.selectbox(
+        "Rate of",
+        flags,
+        index=flags.index("chronically_absent") if "chronically_absent" in flags else 0,
+        key="epsilon_flip_indicator",
+    )
+    flip_epsilon = middle.select_slider(
+        "ε of the rate table",
+        [0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
+        value=1.0,
+        key="epsilon_flip_value",
+    )
+    threshold = right.slider(
+        "Flag schools at or above (%)", 1, 99, 20, key="epsilon_flip_threshold"
+    )
+    with user_errors(stop=False):
+        grouped = table.groupby(unit)[flag].agg(["sum", "size"])
+        numerators = grouped["sum"].to_numpy(dtype=float)
+        denominators = grouped["size"].to_numpy(dtype=float)
+        errors = rate_error(numerators, denominators, flip_epsilon)
+        flips = decision_flip_probability(
+            numerators, denominators, flip_epsilon, threshold=threshold / 100
+        )
+        ranks = decision_flip_probability(numerators, denominators, flip_epsilon)
+        shown = st.columns(4)
+        shown[0].metric(
+            "Typical error of a school's rate",
+            f"{np.median(errors.mean_absolute_error) * 100:.1f} pts",
+            help="Median over schools of the mean absolute error, in points.",
+        )
+        shown[1].metric(
+            "Schools that may be flagged wrongly",
+            f"{int((flips.flip_probability > 0.1).sum())} of {len(grouped)}",
+            help="Schools whose flag flips in more than 1 release in 10.",
+        )
+        shown[2].metric(
+            "Expected wrong flags per release",
+            f"{flips.flip_probability.sum():.1f}",
+        )
+        shown[3].metric(
+            "Chance a school's rank changes",
+            f"{ranks.flip_probability.mean():.0%}",
+            help="Averaged over schools (ranks by rate, highest first).",
         )
 
 # --- The session budget ---------------------------------------------------------

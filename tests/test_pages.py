@@ -262,3 +262,17 @@ def test_tier_1_leaves_the_tier_2_choices_alone(app):
     config = app.session_state["tier_config"]
     assert config.dimensions == ("school", "gender")
     assert config.protection == "differential_privacy"
+
+
+def test_choosing_epsilon_shows_decision_flips_without_spending(app):
+    app.switch_page("pages/epsilon.py").run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    schools = app.session_state["dataset"].table["school"].nunique()
+    assert metrics["Schools that may be flagged wrongly"].endswith(f"of {schools}")
+    app.select_slider(key="epsilon_flip_value").set_value(0.05).run()
+    noisier = {metric.label: metric.value for metric in app.metric}
+    assert float(noisier["Expected wrong flags per release"]) >= float(
+        metrics["Expected wrong flags per release"]
+    )
+    assert float(app.session_state["privacy_budget"].spent) == 0.0
