@@ -47,6 +47,7 @@ def test_page_opens_with_its_sections(page: AppTest) -> None:
         "What an ε means for a student",
         "Accuracy and risk across ε",
         "The smallest ε for the accuracy you need",
+        "Decisions under the noise",
         "This session's budget",
         "Make a release",
     ]
