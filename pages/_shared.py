@@ -36,7 +36,12 @@ BUDGET_KEY = "privacy_budget"
 TOKEN_KEY = "token_key"
 DATASET_VERSION_KEY = "dataset_version"
 # Session keys under which pages keep releases made with noise.
-RELEASE_KEYS = ("private_release", "epsilon_release", "private_model")
+RELEASE_KEYS = (
+    "private_release",
+    "epsilon_release",
+    "epsilon_statistic",
+    "private_model",
+)
 
 
 def _leave_pages_directory_mode() -> None:

@@ -18,6 +18,7 @@ from pages._shared import (
     session_memo,
     user_errors,
 )
+from privacy.datasets import public_bounds
 from privacy.dp import (
     MECHANISMS,
     POSTPROCESSING_STEPS,
@@ -27,7 +28,10 @@ from privacy.dp import (
     declared_cell_counts,
     deployments_table,
     dp_count_table,
+    dp_mean,
+    dp_quantile,
     dp_rate_table,
+    dp_sum,
     epsilon_figure,
     epsilon_sweep,
     plain_language_risk,
@@ -40,6 +44,7 @@ from privacy.export import to_csv_bytes
 from privacy.roles import ColumnRole
 
 RELEASE_KEY = "epsilon_release"
+STATISTIC_KEY = "epsilon_statistic"
 SWEEP_SEED_KEY = "epsilon_sweep_seed"
 SWEEP_EPSILONS = np.logspace(-2, np.log10(20), 50)
 MAX_CATEGORIES = 150
@@ -410,3 +415,76 @@ if release is not None:
         on_click="ignore",
         key="epsilon_download",
     )
+
+# --- One statistic of a numeric column -----------------------------------------
+st.header("A mean, sum or quantile")
+st.markdown(
+    "One number about a numeric column, with its range **declared** (a school "
+    "year has 180 days; MCAS scores run from 440 to 560), never read from the "
+    "data: the range decides the noise, and a range taken from the data would "
+    "leak the most extreme student."
+)
+numeric = [
+    column
+    for column in table.columns
+    if pd.api.types.is_numeric_dtype(table[column])
+    and not pd.api.types.is_bool_dtype(table[column])
+    and roles.get(column) != ColumnRole.DIRECT_IDENTIFIER
+]
+if not numeric:
+    st.info("The data has no numeric column.", icon=":material/info:")
+else:
+    declared = public_bounds(dataset)
+    left, middle, right = st.columns(3)
+    column = left.selectbox("Column", numeric, key="epsilon_statistic_column")
+    statistic = middle.radio(
+        "Statistic",
+        ["mean", "sum", "median"],
+        horizontal=True,
+        key="epsilon_statistic_kind",
+    )
+    statistic_epsilon = right.number_input(
+        "ε for this statistic",
+        value=0.1,
+        step=0.05,
+        format="%.3f",
+        key="epsilon_statistic_value",
+    )
+    low, high = declared.get(column, (None, None))
+    lower_box, upper_box = st.columns(2)
+    lower = lower_box.number_input(
+        "Smallest possible value", value=low, key=f"epsilon_lower_{column}"
+    )
+    upper = upper_box.number_input(
+        "Largest possible value", value=high, key=f"epsilon_upper_{column}"
+    )
+    st.caption(
+        "Rows where the column is missing are left out; values outside the "
+        "range are clipped to it."
+    )
+    if st.button("Release the statistic (spends ε)", key="epsilon_statistic_make"):
+        with user_errors(stop=False):
+            bounds = None if lower is None or upper is None else (lower, upper)
+            rows = table.dropna(subset=[column])
+            functions = {"mean": dp_mean, "sum": dp_sum}
+            if statistic in functions:
+                released_statistic = functions[statistic](
+                    rows, column, statistic_epsilon, bounds=bounds, budget=budget
+                )
+            else:
+                released_statistic = dp_quantile(
+                    rows, column, 0.5, statistic_epsilon, bounds=bounds, budget=budget
+                )
+            st.session_state[STATISTIC_KEY] = released_statistic
+            st.rerun()
+    released_statistic = st.session_state.get(STATISTIC_KEY)
+    if released_statistic is not None:
+        st.metric(
+            f"Released {released_statistic.statistic} of {released_statistic.column}",
+            f"{released_statistic.value:,.2f}",
+        )
+        st.caption(
+            f"ε = {released_statistic.epsilon:g}; range "
+            f"{released_statistic.bounds[0]:g} to {released_statistic.bounds[1]:g}; "
+            f"{released_statistic.mechanism}."
+        )

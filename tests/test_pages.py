@@ -276,3 +276,28 @@ def test_choosing_epsilon_shows_decision_flips_without_spending(app):
         metrics["Expected wrong flags per release"]
     )
     assert float(app.session_state["privacy_budget"].spent) == 0.0
+
+
+def test_a_mean_is_released_within_declared_bounds(app):
+    app.switch_page("pages/epsilon.py").run()
+    app.selectbox(key="epsilon_statistic_column").set_value("attendance_rate").run()
+    app.number_input(key="epsilon_statistic_value").set_value(0.5).run()
+    app.button(key="epsilon_statistic_make").click().run()
+    assert not app.exception
+    released = app.session_state["epsilon_statistic"]
+    assert released.bounds == (0.0, 100.0)
+    assert 0.0 <= released.value <= 100.0
+    assert float(app.session_state["privacy_budget"].spent) == pytest.approx(0.5)
+
+
+def test_a_statistic_without_bounds_asks_for_them(app):
+    """The UCI data has no declared ranges: the user must give them."""
+    uci = load_builtin("uci-student-mat")
+    app.session_state["dataset"] = uci
+    app.session_state["roles"] = dict(uci.roles)
+    app.switch_page("pages/epsilon.py").run()
+    app.selectbox(key="epsilon_statistic_column").set_value("absences").run()
+    app.button(key="epsilon_statistic_make").click().run()
+    assert not app.exception
+    assert "bounds" in _texts(app.error).lower()
+    assert float(app.session_state["privacy_budget"].spent) == 0.0
