@@ -162,19 +162,24 @@ def user_errors(stop: bool = True) -> Iterator[None]:
 
 
 WORKSHOP_KEY = "workshop_mode"
+WORKSHOP_WIDGET_KEY = "workshop_mode_switch"
 
 
 def workshop_mode() -> bool:
     """Show the workshop switch and return whether records must stay hidden.
 
     In workshop mode no page shows an individual record, only counts, rates and
-    risk figures, so the app can be projected in front of stakeholders.
+    risk figures, so the app can be projected in front of stakeholders. The
+    choice is kept apart from the widget so that it holds on every page.
     """
-    return st.toggle(
+    enabled = st.toggle(
         "Workshop mode (hide individual records)",
-        key=WORKSHOP_KEY,
+        value=bool(st.session_state.get(WORKSHOP_KEY, False)),
+        key=WORKSHOP_WIDGET_KEY,
         help="For sessions with stakeholders: pages show only aggregates.",
     )
+    st.session_state[WORKSHOP_KEY] = enabled
+    return enabled
 
 
 def is_workshop_mode() -> bool:

@@ -158,7 +158,9 @@ def hierarchy_editor(table: pd.DataFrame, name: str) -> Hierarchy:
             st.session_state.setdefault(SPECS_KEY, {}).pop(name, None)
             source = _arx_source(name)
             if source is None:
-                st.info("Upload or paste a hierarchy to use it.", icon="ℹ️")
+                st.info(
+                    "Upload or paste a hierarchy to use it.", icon=":material/info:"
+                )
                 st.stop()
             hierarchy = read_arx_hierarchy(source, name=name)
         else:
@@ -224,7 +226,9 @@ quasi_identifiers = st.multiselect(
     help="Set on the Data page; change them here for this page only.",
 )
 if not quasi_identifiers:
-    st.info("Choose at least one quasi-identifier to anonymize.", icon="ℹ️")
+    st.info(
+        "Choose at least one quasi-identifier to anonymize.", icon=":material/info:"
+    )
     st.stop()
 
 hierarchies = {}
@@ -369,7 +373,13 @@ columns[1].metric(
 )
 columns[2].metric(f"Information loss ({loss.measure})", f"{loss.value:.3f}")
 columns[3].metric("Highest chance of singling out", f"{1 / result.k_achieved:.1%}")
-st.info(result.explanation, icon="🧩")
+if is_workshop_mode():
+    st.caption(
+        "Workshop mode: the detailed explanation (with example values) is hidden."
+    )
+else:
+    # Masked codes contain asterisks, which Markdown would read as emphasis.
+    st.info(result.explanation.replace("*", "\\*"), icon=":material/grid_view:")
 
 left, right = st.columns(2)
 with left:

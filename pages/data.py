@@ -104,9 +104,13 @@ elif source == "upload":
             st.session_state["upload_id"] = upload.file_id
             st.session_state["upload_mixed"] = loaded.mixed_type_columns
     for column, values in st.session_state.get("upload_mixed", {}).items():
+        examples = (
+            ""
+            if is_workshop_mode()
+            else f" (for example {', '.join(map(repr, values))})"
+        )
         st.warning(
-            f"Column {column!r} mixes numbers and text (for example "
-            f"{', '.join(map(repr, values))}); it is kept as text.",
+            f"Column {column!r} mixes numbers and text{examples}; it is kept as text.",
             icon=":material/error:",
         )
 else:
@@ -118,8 +122,12 @@ else:
 dataset = current_dataset()
 st.subheader(dataset.name)
 st.caption(dataset.source)
-for note in dataset.notes:
-    st.info(note, icon=":material/info:")
+if dataset.kind == "upload" and is_workshop_mode():
+    # Notes about a file may quote its cells.
+    st.caption("Workshop mode: notes about the uploaded file are hidden.")
+else:
+    for note in dataset.notes:
+        st.info(note, icon=":material/info:")
 
 table = dataset.table
 metrics = st.columns(3)

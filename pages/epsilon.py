@@ -92,8 +92,8 @@ with user_errors(stop=False):
     columns[1].metric(
         "Membership test advantage, at most", f"{risk.membership_advantage:.0%}"
     )
-    columns[2].metric("Typical error of a count", f"±{error.mean_absolute_error:.2g}")
-    columns[3].metric("95% of counts within", f"±{error.interval_half_width:.2g}")
+    columns[2].metric("Typical error of a count", f"±{error.mean_absolute_error:,.3g}")
+    columns[3].metric("95% of counts within", f"±{error.interval_half_width:,.3g}")
     st.markdown(risk.summary)
 
     # --- Utility and risk against epsilon -------------------------------------
@@ -331,8 +331,8 @@ with user_errors(stop=False):
     expected = count_error(release_epsilon / (2 if halved else 1))
     st.caption(
         f"Before spending: each count will be off by about "
-        f"{expected.mean_absolute_error:.2g} students, and within "
-        f"±{expected.interval_half_width:.2g} 19 times in 20"
+        f"{expected.mean_absolute_error:,.3g} students, and within "
+        f"±{expected.interval_half_width:,.3g} 19 times in 20"
         + (" (each count gets ε/2)." if halved else ".")
     )
     if dimensions and all(categories.values()):

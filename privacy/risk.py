@@ -351,6 +351,13 @@ def _population_class_sizes(
     representative = np.zeros(classes.count, dtype=np.int64)
     representative[classes.class_of_record] = np.arange(sample_rows)
     matched = population_sizes[joint.class_of_record[representative]]
+    unmatched = int(classes.sizes[matched == 0].sum())
+    if unmatched:
+        raise InputError(
+            f"{unmatched:,} sample records have quasi-identifier values that the "
+            "population table does not contain; a sample is drawn from its "
+            "population. Check that both files use the same columns and codes."
+        )
 
     # The population contains the sample, so a population class can never be
     # smaller than the sample class it matches.

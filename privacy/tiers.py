@@ -600,10 +600,20 @@ def table_dimensions(config: TierConfig, workload: Workload) -> tuple[str, ...]:
     return tuple(config.dimensions)
 
 
+def _check_dimensions(table: pd.DataFrame, dimensions: tuple[str, ...]) -> None:
+    missing = [column for column in dimensions if column not in table.columns]
+    if missing:
+        raise InputError(
+            f"The table is broken down by {missing}, which the data does not have. "
+            f"Choose among its columns: {list(table.columns)}."
+        )
+
+
 def _evaluate_suppressed_table(
     table: pd.DataFrame, config: TierConfig, workload: Workload
 ) -> TierResult:
     dimensions = table_dimensions(config, workload)
+    _check_dimensions(table, dimensions)
     rule = DisclosureRule(
         name=f"minimum {config.min_cell_size}",
         min_count=config.min_cell_size,
@@ -755,6 +765,7 @@ def _evaluate_private_table(
     table: pd.DataFrame, config: TierConfig, workload: Workload
 ) -> TierResult:
     dimensions = table_dimensions(config, workload)
+    _check_dimensions(table, dimensions)
     interior = _true_interior(table, dimensions, workload)
     truth = true_answers(table, workload)
 
@@ -1098,6 +1109,11 @@ def compare_tiers(
     A tier that cannot be met on this table is left out.
     """
     sensitive = columns_with_role(roles, ColumnRole.SENSITIVE)
+    # A breakdown chosen on other data falls back to the unit (tier 1's).
+    config = replace(
+        config,
+        dimensions=tuple(c for c in config.dimensions if c in table.columns),
+    )
     variants = {
         "1. Current state": replace(config, tier=1, protection="suppression"),
         "2. Aggregated, suppression": replace(config, tier=2, protection="suppression"),

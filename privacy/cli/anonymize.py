@@ -12,6 +12,7 @@ search, using only the hierarchies found in the folder.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -303,6 +304,11 @@ def run(arguments: argparse.Namespace) -> int:
         if role == ColumnRole.DIRECT_IDENTIFIER and column not in quasi_identifiers
     ]
     release = result.release.drop(columns=identifiers)
+    untouched = [
+        column
+        for column, role in infer_roles(table).items()
+        if role == ColumnRole.QUASI_IDENTIFIER and column not in quasi_identifiers
+    ]
     try:
         out.write_bytes(to_csv_bytes(release))
     except OSError as error:
@@ -312,5 +318,12 @@ def run(arguments: argparse.Namespace) -> int:
     print(format_result(result))
     if identifiers:
         print(f"direct identifiers dropped: {', '.join(identifiers)}")
+    if untouched:
+        print(
+            f"warning: {', '.join(untouched)} look like quasi-identifiers and are "
+            "released as they are; k holds only for the columns given. Add them to "
+            "--quasi-identifiers or drop them from the file.",
+            file=sys.stderr,
+        )
     print(f"release written to {out}")
     return 0
