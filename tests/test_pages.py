@@ -83,8 +83,17 @@ def test_data_page_shows_roles_and_switches_to_real_microdata(app):
         ("header.csv", b"school,grade\n", "no rows"),
         ("picture.csv", bytes(range(256)) * 4, "not"),
         ("blank.csv", b",,\n1,2,3\n", "blank"),
+        ("twice.csv", b"grade,grade,school\n1,2,A\n", "duplicate"),
+        ("ragged.csv", b"grade,school\n1,A\n2,B,extra\n", "line 3"),
     ],
-    ids=["empty", "header-only", "binary", "no-usable-column-names"],
+    ids=[
+        "empty",
+        "header-only",
+        "binary",
+        "no-usable-column-names",
+        "duplicate-column-names",
+        "ragged-row",
+    ],
 )
 def test_data_page_explains_bad_uploads(app, name, content, message):
     app.switch_page("pages/data.py").run()
@@ -323,3 +332,25 @@ def test_workshop_mode_hides_quoted_cells_of_an_upload(app):
     shown = _texts(app.warning) + _texts(app.info)
     assert "note_score" in shown
     assert "Jane Doe" not in shown
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (
+            "student_id;école;zip\n0001;Élan;02134\n0002;Ñu;02135\n".encode("cp1252"),
+            "windows.csv",
+        ),
+        (b"student_id\tschool\tzip\n0001\tA\t02134\n0002\tB\t02135\n", "tabs.tsv"),
+    ],
+    ids=["windows-1252-semicolons", "tabs"],
+)
+def test_data_page_reads_other_encodings_and_delimiters(app, content, name):
+    app.switch_page("pages/data.py").run()
+    app.radio(key="source").set_value("upload").run()
+    app.file_uploader[0].upload(name, content, "text/csv").run()
+    assert not app.exception
+    table = app.session_state["dataset"].table
+    assert table.shape == (2, 3)
+    assert table.iloc[0, 0] == "0001"
+    assert table.iloc[0, 2] == "02134"
