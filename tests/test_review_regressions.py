@@ -109,3 +109,24 @@ def test_anonymize_warns_about_quasi_identifiers_left_as_they_are(tmp_path, caps
 
     assert status == 0
     assert "race_ethnicity look like quasi-identifiers" in capsys.readouterr().err
+
+
+def test_table_command_refuses_a_rounding_base_of_zero(tmp_path, capsys):
+    from privacy.cli import main
+
+    source = tmp_path / "students.csv"
+    pd.DataFrame({"school": ["A", "A", "B"]}).to_csv(source, index=False)
+    status = main(
+        [
+            "table",
+            str(source),
+            "--by",
+            "school",
+            "--rounding-base",
+            "0",
+            "--out",
+            str(tmp_path / "out.csv"),
+        ]
+    )
+    assert status == 2
+    assert "rounding" in capsys.readouterr().err.lower()

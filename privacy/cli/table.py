@@ -117,7 +117,11 @@ def _rule(arguments: argparse.Namespace) -> DisclosureRule:
         min_count=(
             preset.min_count if arguments.min_count is None else arguments.min_count
         ),
-        rounding_base=arguments.rounding_base or preset.rounding_base,
+        rounding_base=(
+            preset.rounding_base
+            if arguments.rounding_base is None
+            else arguments.rounding_base
+        ),
         top_bottom_percent=preset.top_bottom_percent,
         source=preset.source if arguments.preset else "set on the command line",
     )
