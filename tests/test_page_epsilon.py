@@ -50,6 +50,7 @@ def test_page_opens_with_its_sections(page: AppTest) -> None:
         "Decisions under the noise",
         "This session's budget",
         "Make a release",
+        "A mean, sum or quantile",
     ]
 
 
