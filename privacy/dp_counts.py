@@ -566,9 +566,8 @@ def dp_rate_table(
         share = float(epsilon_exact / 2)
         numerators = _noisy(true_numerators, share, "laplace", state)
         denominators = _noisy(true_denominators, share, "laplace", state)
-        split = (
-            f"ε/2 = {share:g} for the numerators, ε/2 = {share:g} for the denominators"
-        )
+        half = f"ε/2 = {share:g}"
+        split = f"{half} for the numerators, {half} for the denominators"
     else:
         share = float(epsilon_exact)
         numerators = _noisy(true_numerators, share, "laplace", state)

@@ -16,12 +16,26 @@ from typing import NoReturn
 
 from privacy.exceptions import InputError
 
-__all__ = ["EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_USAGE",
+    "echo",
+    "main",
+]
 
 EXIT_USAGE = 2
 
 # Subcommand modules, in the order ``--help`` lists them.
 _COMMANDS = ("assess", "synth", "anonymize", "table", "decrypt")
+
+
+def echo(text: str = "", *, error: bool = False) -> None:
+    """Write one line of the command's output (or, with ``error``, a message).
+
+    Every subcommand writes through here, so output goes to one place and
+    tests can capture it.
+    """
+    stream = sys.stderr if error else sys.stdout
+    stream.write(f"{text}\n")
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -72,5 +86,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(arguments.handler(arguments))
     except InputError as error:
-        print(f"python -m privacy {arguments.command}: error: {error}", file=sys.stderr)
+        echo(f"python -m privacy {arguments.command}: error: {error}", error=True)
         return EXIT_USAGE

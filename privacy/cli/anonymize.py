@@ -12,7 +12,6 @@ search, using only the hierarchies found in the folder.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from privacy.anonymization import (
     global_recoding,
     mondrian,
 )
+from privacy.cli import echo
 from privacy.exceptions import InputError
 from privacy.export import to_csv_bytes
 from privacy.hierarchies import Hierarchy, default_hierarchy, read_arx_hierarchy
@@ -315,15 +315,15 @@ def run(arguments: argparse.Namespace) -> int:
         raise InputError(
             f"Cannot write {str(out)!r}: {error.strerror}. Choose a writable path."
         ) from error
-    print(format_result(result))
+    echo(format_result(result))
     if identifiers:
-        print(f"direct identifiers dropped: {', '.join(identifiers)}")
+        echo(f"direct identifiers dropped: {', '.join(identifiers)}")
     if untouched:
-        print(
+        echo(
             f"warning: {', '.join(untouched)} look like quasi-identifiers and are "
             "released as they are; k holds only for the columns given. Add them to "
             "--quasi-identifiers or drop them from the file.",
-            file=sys.stderr,
+            error=True,
         )
-    print(f"release written to {out}")
+    echo(f"release written to {out}")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from privacy.cli import echo
 from privacy.exceptions import InputError
 from privacy.loading import read_table_file
 from privacy.risk import RiskReport, assess_risk, population_uniqueness
@@ -198,7 +199,7 @@ def run(arguments: argparse.Namespace) -> int:
         }
         if estimate is not None:
             values["population_uniques_estimate"] = estimate
-        print(json.dumps(values, indent=2))
+        echo(json.dumps(values, indent=2))
     else:
-        print(format_report(report, population_uniques_estimate=estimate))
+        echo(format_report(report, population_uniques_estimate=estimate))
     return 0

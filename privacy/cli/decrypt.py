@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from privacy.cli import echo
 from privacy.exceptions import InputError
 from privacy.export import ENCRYPTED_SUFFIX, decrypt_bytes
 
@@ -109,7 +110,7 @@ def run(arguments: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     _write_private(Path(arguments.out), data, overwrite=arguments.force)
-    print(f"Wrote {len(data):,} bytes to {arguments.out}.", file=sys.stderr)
+    echo(f"Wrote {len(data):,} bytes to {arguments.out}.", error=True)
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from privacy.cli import echo
 from privacy.exceptions import InputError
 from privacy.synthetic import (
     DEFAULT_SEED,
@@ -98,5 +99,5 @@ def run(arguments: argparse.Namespace) -> int:
         year=arguments.year, seed=arguments.seed, students=arguments.students
     )
     population.to_csv(out, index=False, date_format="%Y-%m-%d")
-    print(f"Wrote {len(population)} students to {out}")
+    echo(f"Wrote {len(population)} students to {out}")
     return 0

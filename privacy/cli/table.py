@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from privacy.cli import echo
 from privacy.exceptions import InputError
 from privacy.export import to_csv_bytes
 from privacy.loading import read_table_file
@@ -230,6 +231,6 @@ def run(arguments: argparse.Namespace) -> int:
         raise InputError(
             f"Cannot write {str(out)!r}: {error.strerror}. Choose a writable path."
         ) from error
-    print(format_audit(protected))
-    print(f"wrote {len(protected.cells)} cells to {out}")
+    echo(format_audit(protected))
+    echo(f"wrote {len(protected.cells)} cells to {out}")
     return 0
