@@ -268,7 +268,7 @@ def session_memo(key: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
-def evaluate_logged(
+def evaluate_for_session(
     table: pd.DataFrame,
     roles: dict[str, ColumnRole],
     config: TierConfig,
@@ -276,24 +276,35 @@ def evaluate_logged(
     token_key: bytes,
     workload: Workload,
 ) -> TierResult:
-    """Evaluate a tier for the page, logging what was done (never a value).
+    """Evaluate a tier once per session and setting, logging what was done.
 
-    The log line carries the tier, its parameters, the table's shape and the
-    time taken; see :mod:`privacy.logs`.
+    Every page that shows a tier's figures calls this, so the Risk and
+    utility, Compare and Export pages share one computation. The log line
+    carries the tier, its parameters, the table's shape and the time taken,
+    never a value (see :mod:`privacy.logs`).
     """
-    with timed_action(
-        "evaluate_tier",
-        tier=config.tier,
-        protection=safe_text(config.protection, TABLE_PROTECTIONS),
-        k=config.k,
-        min_cell_size=config.min_cell_size,
-        epsilon=config.epsilon,
-        rows=len(table),
-        columns=table.shape[1],
-    ):
-        return evaluate_tier(
-            table, roles, config, token_key=token_key, workload=workload
-        )
+
+    def compute() -> TierResult:
+        with timed_action(
+            "evaluate_tier",
+            tier=config.tier,
+            protection=safe_text(config.protection, TABLE_PROTECTIONS),
+            k=config.k,
+            min_cell_size=config.min_cell_size,
+            epsilon=config.epsilon,
+            rows=len(table),
+            columns=table.shape[1],
+        ):
+            return evaluate_tier(
+                table, roles, config, token_key=token_key, workload=workload
+            )
+
+    return session_memo(("evaluate", *evaluation_key(roles, config)), compute)
+
+
+def evaluation_key(roles: dict[str, ColumnRole], config: TierConfig) -> tuple:
+    """What a tier's figures depend on: the data, the roles and the settings."""
+    return (dataset_version(), repr(config), repr(sorted(roles.items())))
 
 
 def session_workload(

@@ -7,7 +7,7 @@ from pages._shared import (
     current_dataset,
     current_roles,
     current_tier_config,
-    dataset_version,
+    evaluation_key,
     session_memo,
     session_workload,
     token_key,
@@ -39,7 +39,7 @@ with user_errors():
     workload = session_workload(dataset, roles, config)
     with st.spinner("Evaluating every tier…"):
         results = session_memo(
-            ("compare", dataset_version(), repr(config), repr(sorted(roles.items()))),
+            ("compare", *evaluation_key(roles, config)),
             lambda: compare_tiers(
                 dataset.table, roles, config, token_key=key, workload=workload
             ),

@@ -9,10 +9,12 @@ from pages._shared import (
     current_roles,
     current_tier_config,
     dataset_version,
-    evaluate_logged,
+    evaluate_for_session,
+    evaluation_key,
     is_workshop_mode,
     privacy_budget,
     session_memo,
+    session_workload,
     set_tier_config,
     token_key,
     user_errors,
@@ -39,7 +41,6 @@ from privacy.tiers import (
     table_dimensions as dimensions_of,
 )
 from privacy.tokens import EPHEMERAL_KEY_MESSAGE
-from privacy.workload import default_workload
 
 RELEASE_KEY = "private_release"
 MODEL_KEY = "private_model"
@@ -236,14 +237,10 @@ if tier in (Tier.RECORD_LEVEL, Tier.RESEARCH) and key_is_ephemeral:
     st.warning(EPHEMERAL_KEY_MESSAGE, icon=":material/key:")
 
 with user_errors():
-    workload = default_workload(table, quasi_identifiers, sensitive, outcome=indicator)
-    memo_key = (dataset_version(), repr(config), repr(sorted(roles.items())))
+    workload = session_workload(dataset, roles, config)
     with st.spinner("Computing the release and its figures…"):
-        result = session_memo(
-            ("evaluate", *memo_key),
-            lambda: evaluate_logged(
-                table, roles, config, token_key=key, workload=workload
-            ),
+        result = evaluate_for_session(
+            table, roles, config, token_key=key, workload=workload
         )
 
 st.divider()
@@ -419,7 +416,7 @@ parameter = tradeoff_parameter(config)
 with user_errors():
     with st.spinner("Drawing the risk–utility curve…"):
         curve = session_memo(
-            ("curve", *memo_key),
+            ("curve", *evaluation_key(roles, config)),
             lambda: tradeoff_curve(
                 table, roles, config, token_key=key, workload=workload
             ),

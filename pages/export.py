@@ -9,7 +9,7 @@ from pages._shared import (
     current_roles,
     current_tier_config,
     dataset_version,
-    evaluate_logged,
+    evaluate_for_session,
     forget_widget_state,
     session_memo,
     session_workload,
@@ -75,11 +75,8 @@ record = None
 with user_errors(stop=False):
     key, _ = token_key()
     workload = session_workload(dataset, roles, config)
-    result = session_memo(
-        ("evaluate", dataset_version(), repr(config), repr(sorted(roles.items()))),
-        lambda: evaluate_logged(
-            dataset.table, roles, config, token_key=key, workload=workload
-        ),
+    result = evaluate_for_session(
+        dataset.table, roles, config, token_key=key, workload=workload
     )
     record = decision_record(
         result,

@@ -21,6 +21,8 @@ privacy budget and is a separate, deliberate step
 
 from __future__ import annotations
 
+import itertools
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -38,6 +40,7 @@ from privacy.anonymization import (
 )
 from privacy.config import TierConfig
 from privacy.dp_budget import PrivacyBudget, new_seed
+from privacy.dp_choosing import plain_language_risk
 from privacy.dp_counts import dp_rate_table
 from privacy.effects import EffectEstimate, estimate_program_effect
 from privacy.exceptions import InputError, PrivacyWarning
@@ -188,6 +191,7 @@ EPSILON_CHOICES: tuple[float, ...] = (
     8.0,
 )
 MAX_TABLE_CATEGORIES = 200
+PRIVATE_RISK_LABEL = "Membership-advantage bound (e^ε − 1)/(e^ε + 1)"
 
 
 def yes_no_columns(table: pd.DataFrame) -> list[str]:
@@ -709,7 +713,8 @@ def membership_advantage_bound(epsilon: float) -> float:
     >>> round(membership_advantage_bound(1.0), 4)
     0.4621
     """
-    return float(np.expm1(epsilon) / (np.exp(epsilon) + 1.0))
+    # (e^ε − 1)/(e^ε + 1) is tanh(ε/2); defined at ε = 0 too, unlike a release.
+    return math.tanh(epsilon / 2.0)
 
 
 def _private_long_table(
@@ -723,7 +728,7 @@ def _private_long_table(
     """
     frames = []
     for size in range(len(dimensions), -1, -1):
-        for kept in _combinations(dimensions, size):
+        for kept in itertools.combinations(dimensions, size):
             if kept:
                 grouped = interior.groupby(list(kept), sort=False)[
                     ["numerator", "denominator"]
@@ -740,12 +745,6 @@ def _private_long_table(
     denominator = long["denominator"].where(long["denominator"] > 0)
     long["rate"] = (long["numerator"] / denominator).clip(0.0, 1.0)
     return long[[*dimensions, "level", "numerator", "denominator", "rate"]]
-
-
-def _combinations(items: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
-    from itertools import combinations
-
-    return list(combinations(items, size))
 
 
 def _true_interior(
@@ -794,41 +793,8 @@ def _evaluate_private_table(
         answered_share=float(np.mean(answered)),
     )
 
-    advantage = membership_advantage_bound(config.epsilon)
-    half_width = np.log(20.0) * scale
-    risk = (
-        Measure(
-            "epsilon",
-            "Privacy loss ε of one release",
-            config.epsilon,
-            "epsilon",
-            "Budgets add up across every release from the same students.",
-        ),
-        Measure(
-            "membership_advantage_risk",
-            "Best membership test's advantage",
-            advantage,
-            "probability",
-            "Upper bound on true-positive minus false-positive rate of any "
-            "test of whether a student is in a cell: (e^ε − 1)/(e^ε + 1).",
-        ),
-        Measure(
-            "posterior_risk",
-            "Attacker's belief, from a 10% prior",
-            _posterior(0.1, config.epsilon),
-            "probability",
-            "Largest belief that a student is in a group for an attacker who "
-            "started at 10%.",
-        ),
-    )
     utility = (
-        Measure(
-            "count_interval",
-            "95% interval of each count (±)",
-            half_width,
-            "count",
-            "Half-width of the 95% interval of a noisy count: ln(20)·2/ε students.",
-        ),
+        _count_interval_measure(config.epsilon),
         Measure(
             "workload_error",
             "Expected workload error",
@@ -853,19 +819,54 @@ def _evaluate_private_table(
         config=config,
         release=pd.DataFrame(),
         release_kind="table",
-        risk=risk,
+        risk=_private_risk_measures(config.epsilon),
         utility=utility,
-        headline_risk=advantage,
-        headline_risk_label="Membership-advantage bound (e^ε − 1)/(e^ε + 1)",
+        headline_risk=membership_advantage_bound(config.epsilon),
+        headline_risk_label=PRIVATE_RISK_LABEL,
         workload=expected,
         notes=notes,
     )
 
 
-def _posterior(prior: float, epsilon: float) -> float:
-    """Largest posterior belief from ``prior`` after an ε-DP release."""
-    odds = prior * np.exp(epsilon)
-    return float(odds / (odds + 1.0 - prior))
+def _private_risk_measures(epsilon: float) -> tuple[Measure, ...]:
+    """What an ε-DP table means for a student, from the library's bounds."""
+    bound = plain_language_risk(epsilon, 0.1)
+    return (
+        Measure(
+            "epsilon",
+            "Privacy loss ε of one release",
+            epsilon,
+            "epsilon",
+            "Budgets add up across every release from the same students.",
+        ),
+        Measure(
+            "membership_advantage_risk",
+            "Best membership test's advantage",
+            bound.membership_advantage,
+            "probability",
+            "Upper bound on true-positive minus false-positive rate of any "
+            "test of whether a student is in a cell: (e^ε − 1)/(e^ε + 1).",
+        ),
+        Measure(
+            "posterior_risk",
+            "Attacker's belief, from a 10% prior",
+            bound.posterior_risk,
+            "probability",
+            "Largest belief that a student is in a group for an attacker who "
+            "started at 10%.",
+        ),
+    )
+
+
+def _count_interval_measure(epsilon: float) -> Measure:
+    """Half-width of a noisy count's 95% interval when each count gets ε/2."""
+    return Measure(
+        "count_interval",
+        "95% interval of each count (±)",
+        float(np.log(20.0) * 2.0 / epsilon),
+        "count",
+        "Half-width of the 95% interval of a noisy count: ln(20)·2/ε students.",
+    )
 
 
 def release_private_table(
@@ -935,10 +936,14 @@ def release_private_table(
         true_answers(table, workload),
         answers_from_table(published, dimensions, workload),
     )
-    preview = _evaluate_private_table(table, config, workload)
-    return replace(
-        preview,
+    return TierResult(
+        config=config,
         release=published,
+        release_kind="table",
+        risk=_private_risk_measures(config.epsilon),
+        utility=(_count_interval_measure(config.epsilon), *_workload_measures(score)),
+        headline_risk=membership_advantage_bound(config.epsilon),
+        headline_risk_label=PRIVATE_RISK_LABEL,
         workload=score,
         notes=(
             f"Released with ε = {config.epsilon:g} ({released.budget_split}); "

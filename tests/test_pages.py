@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from privacy.config import TierConfig
 from privacy.datasets import load_builtin
+from privacy.roles import ColumnRole, columns_with_role
 
 TIMEOUT = 180
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -54,16 +55,9 @@ def test_data_page_shows_roles_and_switches_to_real_microdata(app):
     assert not app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
     table = app.session_state["dataset"].table
-    quasi_identifiers = [
-        "date_of_birth",
-        "home_zip",
-        "neighborhood",
-        "school",
-        "school_id",
-        "grade",
-        "gender",
-        "race_ethnicity",
-    ]
+    quasi_identifiers = columns_with_role(
+        app.session_state["roles"], ColumnRole.QUASI_IDENTIFIER
+    )
     classes = table.groupby(quasi_identifiers, dropna=False).size()
     assert metrics["Unique students"] == f"{int((classes == 1).sum()):,}"
     captions = " ".join(caption.value for caption in app.caption)
